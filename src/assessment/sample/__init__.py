@@ -1,0 +1,29 @@
+"""The sample bundle: synthetic files in each agency's real layout, seeded and reproducible.
+
+``build()`` writes every file a real run would read, at the same relative paths under
+``data/sample/raw``, so the whole pipeline runs offline on it. Builders are registered in
+:data:`BUILDERS`; each has ``build(region, dirs, universe) -> list[Path]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from assessment.paths import DataDirs, Mode, data_dirs
+from assessment.region import Region
+from assessment.sample.universe import SEED, Universe
+
+BUILDERS: dict[str, str] = {
+    "qcew": "assessment.sample.qcew",
+    "geo": "assessment.sample.geo",
+}
+
+
+def build(region: Region, dirs: DataDirs | None = None, seed: int = SEED) -> list[Path]:
+    dirs = dirs or data_dirs(Mode.SAMPLE)
+    universe = Universe(region, seed)
+    written: list[Path] = []
+    for module in BUILDERS.values():
+        written += importlib.import_module(module).build(region, dirs, universe)
+    return written
