@@ -2,7 +2,8 @@
 
 Every module in :data:`SOURCES` provides
 
-* ``DESCRIPTION``: one line for the CLI and the sources table;
+* ``INFO``: a :class:`SourceInfo`, the source's row in the README's sources table and the
+  report's sources appendix (both generated from it, so they cannot drift);
 * ``remote_files(region, dirs) -> list[RemoteFile]``: the official files a region needs,
   with the URL and where each lands under ``data/raw``;
 * ``read(path, region=None) -> DataFrame``: parse one file in the agency's own layout into a
@@ -17,7 +18,22 @@ Every module in :data:`SOURCES` provides
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from types import ModuleType
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A data availability statement, AEA style: one row of the sources table."""
+
+    agency: str  # "U.S. Bureau of Labor Statistics"
+    dataset: str  # "Quarterly Census of Employment and Wages (QCEW), open-data area files"
+    files: str  # exact table or file pattern, e.g. "{year}/a/area/{area}.csv"
+    vintage: str  # "annual averages, analysis years of the region file"
+    licence: str  # "Public domain (U.S. federal government work)"
+    saved_under: str  # "data/raw/bls/qcew/"
+    used_by: str  # "01-industry-profile"
+    access: str = ""  # URL or API, and whether a key or contact e-mail is needed
 
 # name -> module path. Add a source by adding its module here.
 SOURCES: dict[str, str] = {
@@ -35,3 +51,15 @@ def get(name: str) -> ModuleType:
 
 def all_sources() -> dict[str, ModuleType]:
     return {name: get(name) for name in SOURCES}
+
+
+def sources_table() -> str:
+    """The Markdown sources table for the README (and the report appendix)."""
+    head = ("| source | agency | file or table | vintage | licence | saved under | used by |\n"
+            "|---|---|---|---|---|---|---|\n")
+    rows = []
+    for name, module in all_sources().items():
+        i: SourceInfo = module.INFO
+        rows.append(f"| `{name}` | {i.agency} | {i.dataset}: `{i.files}` | {i.vintage} |"
+                    f" {i.licence} | `{i.saved_under}` | {i.used_by} |")
+    return head + "\n".join(rows) + "\n"

@@ -16,8 +16,18 @@ from assessment.download import RemoteFile
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
+from assessment.sources import SourceInfo
 
-DESCRIPTION = "Census cartographic boundary files: county outlines for maps"
+INFO = SourceInfo(
+    agency="U.S. Census Bureau",
+    dataset="Cartographic boundary files, counties 1:500,000",
+    files="www2.census.gov/geo/tiger/GENZ{year}/shp/cb_{year}_us_county_500k.zip",
+    vintage="the region file's ACS year",
+    licence="Public domain (U.S. government work)",
+    saved_under="data/raw/census/geo/",
+    used_by="01-industry-profile",
+    access="no key",
+)
 AGENCY, DATASET = "census", "geo"
 NAD83 = "EPSG:4269"
 

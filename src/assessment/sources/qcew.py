@@ -24,8 +24,18 @@ from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
 from assessment.schemas import file_rows, require_columns, validate
+from assessment.sources import SourceInfo
 
-DESCRIPTION = "BLS QCEW open-data area files: establishments, employment, wages by county x NAICS"
+INFO = SourceInfo(
+    agency="U.S. Bureau of Labor Statistics",
+    dataset="Quarterly Census of Employment and Wages (QCEW), open-data area slices",
+    files="data.bls.gov/cew/data/api/{year}/a/area/{area}.csv",
+    vintage="annual averages, each analysis year of the region file",
+    licence="Public domain (U.S. government work)",
+    saved_under="data/raw/bls/qcew/",
+    used_by="01-industry-profile",
+    access="no key; contact e-mail in the user agent",
+)
 AGENCY, DATASET = "bls", "qcew"
 BASE_URL = "https://data.bls.gov/cew/data/api"
 

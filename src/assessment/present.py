@@ -1,0 +1,99 @@
+"""How notebooks show results, so the same cell reads well in JupyterLab and in the report.
+
+Notebooks never print tables or call ``plt.show()`` for the report; they call these. Each emits
+HTML with a ``figure``/``table`` block and a caption; the report stylesheet numbers figures and
+tables across the whole document (CSS counters), so captions are written without numbers.
+Each output also carries metadata (``assessment``) that the report assembler uses to build the
+Excel workbook of every table and the list of figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterable, Mapping
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+_FMT_INT = "{:,.0f}"
+
+
+def _fmt(value: object, fmt: str | None) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if fmt is not None:
+        try:
+            return fmt.format(value)
+        except (ValueError, TypeError):
+            return html.escape(str(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) or (isinstance(value, float) and float(value).is_integer()
+                                  and abs(value) >= 1000):
+        return _FMT_INT.format(value)
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return html.escape(str(value))
+
+
+def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
+    formats = dict(formats or {})
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for col, value in zip(df.columns, row, strict=True):
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            cls = ' class="num"' if numeric else ""
+            cells.append(f"<td{cls}>{_fmt(value, formats.get(col))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
+          formats: Mapping[str, str] | None = None, key: str | None = None) -> None:
+    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook."""
+    parts = [f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>',
+             table_html(df, formats), f'<p class="source">Source: {html.escape(source)}</p>']
+    if note:
+        parts.append(f'<p class="note">Note: {html.escape(note)}</p>')
+    parts.append("</figure>")
+    meta = {"assessment": {"kind": "table", "caption": caption, "source": source,
+                           "key": key or caption[:31],
+                           "data": df.to_json(orient="split", date_format="iso")}}
+    display(HTML("".join(parts)), metadata=meta)
+
+
+def figure(fig: plt.Figure, caption: str, source: str, *, note: str | None = None,
+           alt: str | None = None) -> None:
+    """Show a captioned, sourced matplotlib figure (embedded as a PNG at print resolution)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=200, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode()
+    parts = [f'<figure class="figure"><img alt="{html.escape(alt or caption)}" '
+             f'src="data:image/png;base64,{data}"/>',
+             f"<figcaption>{html.escape(caption)}</figcaption>",
+             f'<p class="source">Source: {html.escape(source)}</p>']
+    if note:
+        parts.append(f'<p class="note">Note: {html.escape(note)}</p>')
+    parts.append("</figure>")
+    display(HTML("".join(parts)),
+            metadata={"assessment": {"kind": "figure", "caption": caption, "source": source}})
+
+
+def findings(items: Iterable[str], title: str = "Key findings") -> None:
+    """A boxed list of plain-language findings (Markdown allowed in each item)."""
+    items = list(items)
+    text = f"**{title}**\n\n" + "\n".join(f"- {item}" for item in items)
+    display(Markdown(text), metadata={"assessment": {"kind": "findings", "title": title,
+                                                     "items": items}})
+
+
+def caveat(text: str) -> None:
+    """A data-quality or suppression caveat, styled so readers notice it."""
+    display(HTML(f'<div class="caveat"><strong>Caveat.</strong> {html.escape(text)}</div>'),
+            metadata={"assessment": {"kind": "caveat", "text": text}})
