@@ -12,6 +12,18 @@ MANUFACTURING_SUBSECTORS = (
     "311", "312", "313", "314", "315", "316", "321", "322", "323", "324",
     "325", "326", "327", "331", "332", "333", "334", "335", "336", "337", "339",
 )  # fmt: skip
+# NAICS 2022 3-digit manufacturing subsector titles (census.gov/naics), shortened where long.
+SUBSECTOR_TITLES = {
+    "311": "Food", "312": "Beverage and tobacco", "313": "Textile mills",
+    "314": "Textile product mills", "315": "Apparel", "316": "Leather and allied",
+    "321": "Wood products", "322": "Paper", "323": "Printing and related support",
+    "324": "Petroleum and coal products", "325": "Chemical", "326": "Plastics and rubber",
+    "327": "Nonmetallic mineral products", "331": "Primary metal",
+    "332": "Fabricated metal products", "333": "Machinery",
+    "334": "Computer and electronic products", "335": "Electrical equipment and appliances",
+    "336": "Transportation equipment", "337": "Furniture and related",
+    "339": "Miscellaneous manufacturing",
+}  # fmt: skip
 ALL_INDUSTRIES = "10"  # QCEW "Total, all industries"
 
 # QCEW ownership codes

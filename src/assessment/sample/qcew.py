@@ -47,7 +47,7 @@ def _suppress(u: pd.DataFrame, seed: int) -> pd.Series:
     rng = np.random.default_rng(seed + 7)
     small = (u.kind == "county") & (u.industry.str.len() == 3)
     few = small & (u.estabs < 3)
-    chance = small & (u.employment < 600) & (rng.random(len(u)) < 0.25)
+    chance = small & (u.employment < 150) & (rng.random(len(u)) < 0.3)
     # Suppression is a property of the county x subsector, steady across years.
     flag = few | chance
     key = u.area + u.industry
