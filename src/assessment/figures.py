@@ -88,7 +88,7 @@ def shift_share_bars(table: pd.DataFrame, labels: pd.Series, title: str) -> plt.
     ax.set_title(title, loc="left")
     ax.set_xlabel("Jobs")
     _thousands(ax, "x")
-    ax.legend(frameon=False, ncols=3, loc="lower right")
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

@@ -31,11 +31,12 @@ def _fmt(value: object, fmt: str | None) -> str:
             return html.escape(str(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int) or (isinstance(value, float) and float(value).is_integer()
-                                  and abs(value) >= 1000):
+    if isinstance(value, int):
         return _FMT_INT.format(value)
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        # counts and dollars read best whole; small fractions (ratios, LQs) keep two places
+        whole = float(value).is_integer() or abs(value) >= 100
+        return _FMT_INT.format(value) if whole else f"{value:,.2f}"
     return html.escape(str(value))
 
 

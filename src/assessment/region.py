@@ -163,7 +163,10 @@ class RegionError(ValueError):
 
 
 def load_region(path: str | Path = paths.DEFAULT_REGION) -> Region:
+    """Load and validate a region file; a relative path is taken from the project root."""
     path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = paths.ROOT / path
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

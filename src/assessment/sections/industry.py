@@ -4,14 +4,15 @@ region's counties over the analysis years, by subsector; location quotients; shi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from assessment import figures
+from assessment import dataset, figures
 from assessment.constants import ALL_INDUSTRIES, MANUFACTURING, SUBSECTOR_TITLES
 from assessment.metrics import industry as m
 from assessment.paths import Mode
-from assessment.region import Region
+from assessment.region import Region, load_region
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Context:
     @property
     def end(self) -> int:
         return self.region.years.end
+
+    @classmethod
+    def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
+        """The region file and the processed QCEW table for ``mode``."""
+        return cls(load_region(region_path), Mode(mode), dataset.load("qcew_annual", mode))
 
     def source(self, what: str = "private ownership, annual averages") -> str:
         years = f"{self.start}–{self.end}"
@@ -158,17 +164,28 @@ def shift_share_figure(ctx: Context):
     return figures.shift_share_bars(t, labels, f"Sources of job change, {ctx.start}–{ctx.end}")
 
 
-def county_map_figure(ctx: Context, counties):
+def county_map_figure(ctx: Context):
+    counties = dataset.load("counties", ctx.mode)
     c = m.county_industry(ctx.qcew, ctx.region, [MANUFACTURING])
     jobs = c[c.year == ctx.end].set_index("area_fips")["employment"]
     return figures.county_map(counties, jobs, f"Manufacturing jobs by county, {ctx.end}",
                               "Jobs")
 
 
-def incomplete_subsectors(ctx: Context) -> list[str]:
+def suppression_caveat(ctx: Context) -> str:
+    """Which subsectors' regional figures are lower bounds, in words."""
     t = subsectors(ctx)
-    return [f"{r.Subsector} ({int(r._7)} of {len(ctx.region.counties)} counties)"
-            for r in t.itertuples() if pd.notna(r._7) and r._7 > 0]
+    hit = t[t["Counties suppressed"].fillna(0) > 0]
+    n = len(ctx.region.counties)
+    if hit.empty:
+        return (f"BLS published every county's figure for every subsector in {ctx.end}; the "
+                "regional totals are complete.")
+    parts = [f"{r['Subsector']} ({int(r['Counties suppressed'])} of {n})"
+             for _, r in hit.iterrows()]
+    return (f"BLS withheld some county figures in {ctx.end} to protect employers' "
+            "confidentiality. Regional figures for these subsectors cover only the counties "
+            "that published them (counties withheld of " + str(n) + "): " + "; ".join(parts)
+            + ". They are lower bounds, and a withheld figure is never shown as zero.")
 
 
 def findings(ctx: Context) -> list[str]:

@@ -1,0 +1,260 @@
+"""Stage 4: executed notebooks -> the report council members read (HTML, PDF, Excel).
+
+No code is shown: only Markdown cells and the outputs notebooks made with
+:mod:`assessment.present`. A title page, contents with page numbers, an executive summary
+gathered from every notebook's key findings, numbered chapters, figures and tables (numbered by
+the stylesheet), and a sources appendix generated from the raw-data manifests and each source's
+:class:`~assessment.sources.SourceInfo`. A sample report carries a mark on every page.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import mistune
+import nbformat
+import pandas as pd
+
+from assessment import download, paths, sources
+from assessment.paths import Mode
+from assessment.present import table_html
+from assessment.region import Region
+
+TITLE = "Industrial Manufacturing Technician Apprenticeship"
+SUBTITLE = "Industry, workforce and regional needs assessment"
+SAMPLE_MARK = "SAMPLE REPORT: SYNTHETIC DATA, NOT REAL STATISTICS"
+_md = mistune.create_markdown(plugins=["table", "strikethrough"])
+
+
+@dataclass
+class Chapter:
+    notebook: str
+    title: str
+    anchor: str
+    body: list[str] = field(default_factory=list)
+    headings: list[tuple[str, str]] = field(default_factory=list)  # (anchor, text) of h2s
+    findings: list[str] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+
+
+def _skip(cell) -> bool:
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    return bool(tags & {"parameters", "injected-parameters", "remove", "remove-cell"})
+
+
+def _markdown(text: str, chapter: Chapter, first: bool) -> str:
+    out = []
+    for line in text.splitlines():
+        if line.startswith("# ") and first and not chapter.title:
+            chapter.title = line[2:].strip()
+            out.append(f'<h1 id="{chapter.anchor}">{html.escape(chapter.title)}</h1>')
+            continue
+        if line.startswith("## "):
+            anchor = f"{chapter.anchor}-{len(chapter.headings) + 1}"
+            chapter.headings.append((anchor, line[3:].strip()))
+            out.append(f'<h2 id="{anchor}">{html.escape(line[3:].strip())}</h2>')
+            continue
+        out.append(line)
+    rest = "\n".join(o for o in out if not o.startswith("<h"))
+    heads = [o for o in out if o.startswith("<h")]
+    # keep headings in place: render chunk by chunk
+    if not heads:
+        return _md(rest)
+    html_parts, buf = [], []
+    for o in out:
+        if o.startswith("<h"):
+            if buf:
+                html_parts.append(_md("\n".join(buf)))
+                buf = []
+            html_parts.append(o)
+        else:
+            buf.append(o)
+    if buf:
+        html_parts.append(_md("\n".join(buf)))
+    return "".join(html_parts)
+
+
+def _output_html(output, chapter: Chapter) -> str:
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return ""  # streams (logs) and errors never reach the report
+    data = output.get("data", {})
+    meta = output.get("metadata", {}).get("assessment", {})
+    kind = meta.get("kind")
+    if kind == "findings":
+        chapter.findings.extend(meta.get("items", []))
+        return f'<div class="findings">{_md(data.get("text/markdown", ""))}</div>'
+    if kind == "table":
+        frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split")
+        chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
+    if "text/html" in data:
+        return _as_text(data["text/html"])
+    if "text/markdown" in data:
+        return _md(_as_text(data["text/markdown"]))
+    if "image/png" in data:
+        png = _as_text(data["image/png"])
+        return f'<figure class="figure"><img src="data:image/png;base64,{png}"/></figure>'
+    return ""
+
+
+def _as_text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def read_chapter(path: Path, number: int) -> Chapter:
+    nb = nbformat.read(path, as_version=4)
+    chapter = Chapter(notebook=path.stem, title="", anchor=f"ch{number}")
+    first = True
+    for cell in nb.cells:
+        if _skip(cell):
+            continue
+        if cell.cell_type == "markdown":
+            chapter.body.append(_markdown(cell.source, chapter, first))
+            first = False
+        elif cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    raise RuntimeError(f"{path} holds an error output; rerun the notebook")
+                chapter.body.append(_output_html(output, chapter))
+    if not chapter.title:
+        chapter.title = path.stem
+        chapter.body.insert(0, f'<h1 id="{chapter.anchor}">{html.escape(path.stem)}</h1>')
+    return chapter
+
+
+def _build_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return when.strftime("%B %-d, %Y")
+
+
+def sources_appendix(mode: Mode) -> str:
+    rows = download.all_manifests(paths.data_dirs(mode).raw)
+    parts = ['<section class="chapter appendix"><h1 id="sources">Appendix: Sources</h1>',
+             "<p>Every figure and table in this report is computed from the files below, "
+             "exactly as received from the agencies and recorded in each dataset's "
+             "<code>manifest.json</code> (URL, retrieval date, size and SHA-256 checksum). "
+             "The table after them states each source's agency, vintage and licence.</p>"]
+    if mode is Mode.SAMPLE:
+        parts.append('<div class="caveat"><strong>Sample.</strong> These files are the '
+                     "synthetic sample bundle, written in each agency's layout by a seeded "
+                     "generator. The URLs are where the real files come from; no number here is "
+                     "a real statistic (county outlines are real Census geometry).</div>")
+    if rows:
+        parts.append('<figure class="table"><figcaption>Raw data files behind this report, by '
+                     "dataset and vintage</figcaption>" + table_html(files_by_dataset(rows))
+                     + '<p class="note">Note: the Excel workbook of this report lists every '
+                     "file with its URL and full SHA-256 checksum (sheet "
+                     "<code>sources-files</code>).</p></figure>")
+    info = []
+    for name, module in sources.all_sources().items():
+        i = module.INFO
+        info.append({"source": name, "agency": i.agency, "dataset": i.dataset,
+                     "vintage": i.vintage, "licence": i.licence, "access": i.access})
+    parts.append('<figure class="table"><figcaption>Data availability statement by source'
+                 "</figcaption>" + table_html(pd.DataFrame(info)) + "</figure></section>")
+    return "".join(parts)
+
+
+def files_by_dataset(rows: list[dict]) -> pd.DataFrame:
+    """One line per source, vintage and folder: files, bytes, retrieval dates, origin."""
+    frame = pd.DataFrame(rows)
+    frame["folder"] = frame["path"].map(lambda p: str(Path(p).parent) + "/")
+    frame["retrieved"] = frame["retrieved"].fillna("").astype(str).str[:10]
+    g = frame.groupby(["source", "vintage", "folder", "origin"], sort=True)
+    out = g.agg(files=("path", "count"), bytes=("bytes", "sum"),
+                first_retrieved=("retrieved", "min"), last_retrieved=("retrieved", "max"))
+    out = out.reset_index()
+    for col in ("first_retrieved", "last_retrieved"):
+        out[col] = out[col].replace("", "—")
+    return out[["source", "vintage", "folder", "files", "bytes", "first_retrieved",
+                "last_retrieved", "origin"]]
+
+
+def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
+    css = (paths.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    sample = mode is Mode.SAMPLE
+    county_names = ", ".join(c.name for c in region.counties)
+    head = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(TITLE)}: {html.escape(region.name)}</title>"
+            f"<style>{css}</style></head><body>")
+    marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
+             f'<div class="sample-watermark">SAMPLE · SYNTHETIC DATA</div>') if sample else ""
+    title = (f'<section class="title-page"><h1>{html.escape(TITLE)}</h1>'
+             f'<div class="subtitle">{html.escape(SUBTITLE)}<br/>'
+             f"{html.escape(region.name)} manufacturing</div>"
+             f'<div class="meta">Counties: {html.escape(county_names)}'
+             f"<br/>Analysis years {region.years.start}–{region.years.end}"
+             f"<br/>Built {_build_date()} by <code>make "
+             f"{'sample-report' if sample else 'report'}</code> from the notebooks and the "
+             f"files listed in the sources appendix."
+             + (f"<br/><br/><strong>{SAMPLE_MARK}</strong>" if sample else "")
+             + "</div></section>")
+    toc = ['<nav class="toc"><h1>Contents</h1><ol>',
+           '<li><a href="#summary">Executive summary</a></li>']
+    for i, ch in enumerate(chapters, 1):
+        toc.append(f'<li><a href="#{ch.anchor}">{i}. {html.escape(ch.title)}</a><ol>')
+        toc += [f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in ch.headings]
+        toc.append("</ol></li>")
+    toc.append('<li><a href="#sources">Appendix: Sources</a></li></ol></nav>')
+    summary = ['<section class="chapter appendix"><h1 id="summary">Executive summary</h1>']
+    if sample:
+        summary.append(f'<div class="caveat"><strong>{SAMPLE_MARK}.</strong> This report was '
+                       "built from the synthetic sample bundle to show what the assessment "
+                       "produces; none of its findings describes the real region.</div>")
+    for ch in chapters:
+        if ch.findings:
+            summary.append(f"<h2>{html.escape(ch.title)}</h2><ul>"
+                           + "".join(f"<li>{_md(f)[3:-5]}</li>" for f in ch.findings)
+                           + "</ul>")
+    summary.append("</section>")
+    body = "".join(
+        f'<section class="chapter">{"".join(ch.body)}</section>' for ch in chapters)
+    return (head + marks + title + "".join(toc) + "".join(summary) + body
+            + sources_appendix(mode) + "</body></html>")
+
+
+def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Path:
+    """Every table of the report, one sheet each, named by chapter and key; and every raw
+    file behind it (sheet ``sources-files``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
+        used: set[str] = set()
+        for i, ch in enumerate(chapters, 1):
+            for key, frame in ch.tables:
+                name = f"{i}-{key}"[:31]
+                while name in used:
+                    name = name[:29] + f"{len(used) % 100:02d}"
+                used.add(name)
+                frame.to_excel(xl, sheet_name=name, index=False)
+        pd.DataFrame(files).to_excel(xl, sheet_name="sources-files", index=False)
+    os.replace(tmp, path)
+    return path
+
+
+def build(mode: Mode | str, region: Region) -> list[Path]:
+    from weasyprint import HTML
+
+    mode = Mode(mode)
+    rp = paths.report_paths(mode)
+    executed = [rp.executed(nb) for nb in paths.notebooks()]
+    missing = [str(p) for p in executed if not p.exists()]
+    if missing:
+        raise FileNotFoundError("executed notebooks missing (run make): " + ", ".join(missing))
+    chapters = [read_chapter(p, i) for i, p in enumerate(executed, 1)]
+    page = assemble(chapters, mode, region)
+    rp.html.parent.mkdir(parents=True, exist_ok=True)
+    rp.html.write_text(page, encoding="utf-8")
+    tmp_pdf = rp.pdf.with_suffix(".tmp.pdf")
+    HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp_pdf)
+    os.replace(tmp_pdf, rp.pdf)
+    xlsx = write_workbook(chapters, rp.xlsx, download.all_manifests(paths.data_dirs(mode).raw))
+    (rp.executed_dir / "tables.json").write_text(json.dumps(
+        {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
+    return [rp.html, rp.pdf, xlsx]
