@@ -133,6 +133,28 @@ def report(mode: ModeOpt = Mode.SAMPLE,
         typer.echo(f"wrote {path}")
 
 
+@app.command("sources-table")
+def sources_table(
+    write: Annotated[Path | None, typer.Option("--write", help="Replace the table between the "
+                                               "sources markers in this file (README.md).")] = None,
+) -> None:
+    """Print the sources table (AEA-style data availability), or refresh it in the README."""
+    from assessment import sources
+
+    table = sources.sources_table()
+    if write is None:
+        typer.echo(table)
+        return
+    text = write.read_text(encoding="utf-8")
+    start, end = "<!-- sources:start -->", "<!-- sources:end -->"
+    if start not in text or end not in text:
+        _fail(f"{write}: markers {start} / {end} not found", 2)
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    write.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
+    typer.echo(f"refreshed the sources table in {write}")
+
+
 def run() -> None:  # pragma: no cover - console entry
     sys.exit(app())
 

@@ -1,0 +1,39 @@
+"""The README says what is true: its sources table is the generated one, its tree is on disk."""
+
+from __future__ import annotations
+
+import re
+
+from assessment import paths, sources
+
+README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_sources_table_is_the_generated_one():
+    block = README.split("<!-- sources:start -->\n", 1)[1].split("<!-- sources:end -->", 1)[0]
+    assert block == sources.sources_table(), (
+        "README sources table is stale: run `assessment sources-table --write README.md`")
+
+
+def test_every_source_has_a_row():
+    for name in sources.SOURCES:
+        assert f"| `{name}` |" in README
+
+
+def test_layout_tree_folders_exist():
+    tree = README.split("## Layout", 1)[1].split("```", 2)[1]
+    stack: list[str] = []
+    for line in tree.splitlines():
+        m = re.match(r"^([│ ]*)[├└]── ([^ ]+/)", line)
+        if not m:
+            continue
+        depth = len(m.group(1)) // 4
+        stack = stack[:depth] + [m.group(2).rstrip("/")]
+        folder = paths.ROOT.joinpath(*stack)
+        generated = {"sample", "surveys", "reports"}  # made by make, or git-ignored
+        assert folder.is_dir() or stack[-1] in generated, f"README tree names {folder}"
+
+
+def test_readme_shows_the_two_commands_and_ci_runs_the_test_command():
+    assert "make sample-report" in README and "make test" in README
+    assert "make test" in (paths.ROOT / ".ci" / "run").read_text()
