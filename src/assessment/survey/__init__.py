@@ -1,0 +1,1 @@
+"""Employer and union surveys: ingestion, validation, disclosure control, weighting, joins."""
