@@ -1,0 +1,245 @@
+"""Synthetic EDD long-term occupational projections, one workbook per metro area.
+
+EDD's layout as published (``{area}$OccProj.xlsx``): three title lines, a two-line header
+with merged group cells (``Average Annual Job Openings``, wages, ``Education and Training
+Levels``), one row per occupation at SOC levels 1-4, then footnotes. About forty occupations:
+the total, the major groups that matter for manufacturing, the production minor groups and
+the detailed occupations a manufacturing apprenticeship draws on.
+
+The numbers obey EDD's identities (change = projected - base; total openings = exits +
+transfers + average annual change; the percent change written as a fraction) and the
+sample's scale: total employment follows the county's sample private employment in the base
+year (self-employment and government on top). Summary rows and one detailed occupation carry
+EDD's ``$0`` wage (no estimate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+from assessment import download
+from assessment.paths import DataDirs
+from assessment.region import Region
+from assessment.sample.universe import Universe
+from assessment.sources import edd_projections
+
+BASE_YEAR, PROJ_YEAR = 2022, 2032
+PUBLISHED = "Published: May 2024"
+MSA_NAMES = {"FRSN": "Fresno", "BAKE": "Bakersfield", "HANF": "Hanford-Corcoran",
+             "MAD": "Madera", "MERC": "Merced", "STOC": "Stockton", "MODE": "Modesto",
+             "VISA": "Visalia"}
+NO_WAGE_ESTIMATE = "17-3026"  # published with $0 wages: no estimate
+
+HS, NONE_ED, POSTSEC, ASSOC, BACH = ("High school diploma or equivalent",
+                                     "No formal educational credential",
+                                     "Postsecondary non-degree award", "Associate's degree",
+                                     "Bachelor's degree")
+SHORT, MODERATE, LONG, APPR = ("Short-term on-the-job training",
+                               "Moderate-term on-the-job training",
+                               "Long-term on-the-job training", "Apprenticeship")
+# SOC, title, share of all jobs (%), ten-year growth (%), median hourly wage, education,
+# experience, training.
+DETAILED = [
+    ("11-1021", "General and Operations Managers", 1.2, 7, 48.0, BACH, "≥5 years", "None"),
+    ("11-3051", "Industrial Production Managers", 0.12, 4, 55.0, BACH, "≥5 years", "None"),
+    ("17-2112", "Industrial Engineers", 0.12, 10, 50.0, BACH, "None", "None"),
+    ("17-2141", "Mechanical Engineers", 0.06, 8, 52.0, BACH, "None", "None"),
+    ("17-3026", "Industrial Engineering Technologists and Technicians", 0.03, 6, 30.0, ASSOC,
+     "None", "None"),
+    ("43-5071", "Shipping, Receiving, and Inventory Clerks", 0.4, 2, 20.5, HS, "None", SHORT),
+    ("47-2111", "Electricians", 0.4, 9, 30.0, HS, "None", APPR),
+    ("49-1011", "First-Line Supervisors of Mechanics, Installers, and Repairers", 0.25, 5,
+     35.0, HS, "<5 years", "None"),
+    ("49-9041", "Industrial Machinery Mechanics", 0.35, 14, 29.0, HS, "None", LONG),
+    ("49-9071", "Maintenance and Repair Workers, General", 0.9, 6, 23.0, HS, "None", MODERATE),
+    ("51-1011", "First-Line Supervisors of Production and Operating Workers", 0.45, 3, 32.0,
+     HS, "<5 years", "None"),
+    ("51-2028", "Electrical, Electronic, and Electromechanical Assemblers, Except Coil"
+     " Winders, Tapers, and Finishers", 0.05, -4, 19.0, HS, "None", MODERATE),
+    ("51-2092", "Team Assemblers", 0.6, 1, 18.5, HS, "None", MODERATE),
+    ("51-3011", "Bakers", 0.08, 5, 17.5, NONE_ED, "None", LONG),
+    ("51-3022", "Meat, Poultry, and Fish Cutters and Trimmers", 0.25, 4, 17.0, NONE_ED, "None",
+     SHORT),
+    ("51-3092", "Food Batchmakers", 0.3, 8, 18.0, HS, "None", SHORT),
+    ("51-3093", "Food Cooking Machine Operators and Tenders", 0.1, 6, 18.5, NONE_ED, "None",
+     MODERATE),
+    ("51-4031", "Cutting, Punching, and Press Machine Setters, Operators, and Tenders, Metal"
+     " and Plastic", 0.1, -6, 19.0, HS, "None", MODERATE),
+    ("51-4041", "Machinists", 0.2, 4, 24.0, HS, "None", LONG),
+    ("51-4081", "Multiple Machine Tool Setters, Operators, and Tenders, Metal and Plastic",
+     0.05, -2, 20.0, HS, "None", MODERATE),
+    ("51-4121", "Welders, Cutters, Solderers, and Brazers", 0.35, 3, 23.0, HS, "None",
+     MODERATE),
+    ("51-8031", "Water and Wastewater Treatment Plant and System Operators", 0.08, 2, 33.0, HS,
+     "None", LONG),
+    ("51-9061", "Inspectors, Testers, Sorters, Samplers, and Weighers", 0.3, -1, 19.5, HS,
+     "None", MODERATE),
+    ("51-9111", "Packaging and Filling Machine Operators and Tenders", 0.6, 3, 17.5, HS,
+     "None", MODERATE),
+    ("51-9198", "Helpers--Production Workers", 0.3, 2, 16.5, HS, "None", SHORT),
+    ("51-9199", "Production Workers, All Other", 0.15, 1, 18.0, HS, "None", MODERATE),
+    ("53-1047", "First-Line Supervisors of Transportation and Material Moving Workers, Except"
+     " Aircraft Cargo Handling Supervisors", 0.2, 7, 27.0, HS, "<5 years", "None"),
+    ("53-3032", "Heavy and Tractor-Trailer Truck Drivers", 1.5, 6, 24.0, POSTSEC, "None",
+     SHORT),
+    ("53-7051", "Industrial Truck and Tractor Operators", 0.6, 5, 19.5, NONE_ED, "None",
+     SHORT),
+    ("53-7062", "Laborers and Freight, Stock, and Material Movers, Hand", 2.2, 7, 17.0,
+     NONE_ED, "None", SHORT),
+    ("53-7064", "Packers and Packagers, Hand", 0.8, 2, 16.0, NONE_ED, "None", SHORT),
+]
+# Level-2 groups: SOC, title, share of all jobs (%), growth (%), median hourly.
+MAJOR = [
+    ("11-0000", "Management Occupations", 6.0, 7, 45.0),
+    ("17-0000", "Architecture and Engineering Occupations", 1.0, 6, 44.0),
+    ("43-0000", "Office and Administrative Support Occupations", 11.0, -1, 20.0),
+    ("47-0000", "Construction and Extraction Occupations", 4.5, 8, 26.0),
+    ("49-0000", "Installation, Maintenance, and Repair Occupations", 3.8, 6, 24.0),
+    ("51-0000", "Production Occupations", 6.5, 3, 18.5),
+    ("53-0000", "Transportation and Material Moving Occupations", 11.5, 6, 18.0),
+]
+MINOR = [
+    ("51-1000", "Supervisors of Production Workers"),
+    ("51-2000", "Assemblers and Fabricators"),
+    ("51-3000", "Food Processing Workers"),
+    ("51-4000", "Metal Workers and Plastic Workers"),
+    ("51-8000", "Plant and System Operators"),
+    ("51-9000", "Other Production Occupations"),
+]
+EXIT_RATE, TRANSFER_RATE = 0.045, 0.065  # a year, of average employment
+
+HEADER = ["SOC Level*", "SOC Code**", "Occupational Title",
+          f"Base Year Employment Estimate {BASE_YEAR}***",
+          f"Projected Year Employment Estimate {PROJ_YEAR}",
+          f"Numeric Change {BASE_YEAR}-{PROJ_YEAR} [1]",
+          f"Percent-age Change {BASE_YEAR}-{PROJ_YEAR}", "Average Annual\nJob Openings", None,
+          None, None, f"{BASE_YEAR + 2} First Quarter Wages [5]", None,
+          "Education and Training Levels [6]", None, None]
+SUBHEADER = [None, None, None, None, None, None, None, "Exits\n[2]", "Transfers [3]",
+             "NumericChange", "Total Job Openings\n[4]", "Median Hourly", "Median Annual",
+             "Entry Level Education", "Work Experience", "On-the-Job Training"]
+FOOTNOTES = [
+    ("*", "The occupations in the Standard Occupational Classification are grouped at four"
+          " levels; 1 is the total, 4 a detailed occupation."),
+    ("**", "The Standard Occupational Classification (SOC) system is a federal statistical"
+           " standard used by federal agencies to classify workers into occupations."),
+    ("[4]", "Total job openings is the sum of exits, transfers, and numeric change."),
+    ("[5]", "An estimate could not be provided for wages listed as $0."),
+    (None, "Synthetic sample: not EDD data."),
+]
+
+
+def _row(rng, soc, level, title, base, growth_pct, hourly, education="", experience="",
+         training="", wage=True):
+    proj = base * (1 + growth_pct / 100 + rng.normal(0, 0.01))
+    step = 100 if level == 1 else 10
+    base_r = int(round(base / step) * step)
+    proj_r = int(round(proj / step) * step)
+    change = proj_r - base_r
+    avg = (base_r + proj_r) / 2
+    exits = int(round(avg * EXIT_RATE * rng.uniform(0.8, 1.2)))
+    transfers = int(round(avg * TRANSFER_RATE * rng.uniform(0.8, 1.2)))
+    annual = int(round(change / 10))
+    pct = change / base_r if base_r else 0.0
+    hourly_v = round(hourly * rng.uniform(0.9, 1.1), 2) if wage else 0
+    annual_w = int(round(hourly_v * 2080)) if wage else 0
+    return [level, soc, title, base_r, proj_r, change, pct, exits, transfers, annual,
+            exits + transfers + annual, hourly_v, annual_w, education or None,
+            experience or None, training or None]
+
+
+def occupation_rows(universe: Universe, fips: str) -> list[list]:
+    u = universe.employment
+    rng = np.random.default_rng(universe.seed + int(fips))
+    private = float(u[(u.area == fips) & (u.industry == "10") & (u.year == BASE_YEAR)]
+                    .employment.iloc[0])
+    total = private * 1.3  # with government and self-employment
+    detailed = {}
+    for soc, title, share, growth, hourly, ed, ex, tr in DETAILED:
+        base = total * share / 100 * rng.lognormal(0, 0.25)
+        detailed[soc] = _row(rng, soc, 4, title, base, growth, hourly, ed, ex, tr,
+                             wage=soc != NO_WAGE_ESTIMATE)
+    out = [_row(rng, "00-0000", 1, "Total, All Occupations", total, 7, 19.0)]
+    for soc, title, share, growth, hourly in MAJOR:
+        members = sorted(s for s in detailed if s[:2] == soc[:2])
+        base = max(total * share / 100, 1.3 * sum(detailed[s][3] for s in members))
+        out.append(_row(rng, soc, 2, title, base, growth, hourly))
+        minors = [(m, t) for m, t in MINOR if m[:2] == soc[:2]]
+        for msoc, mtitle in minors:
+            inside = [s for s in members if s[:4] == msoc[:4]]
+            mbase = 1.15 * sum(detailed[s][3] for s in inside)
+            out.append(_row(rng, msoc, 3, mtitle, mbase, 3, 0, wage=False))
+            out += [detailed[s] for s in inside]
+        if not minors:
+            out += [detailed[s] for s in members]
+    return out
+
+
+def write_workbook(dest: Path, msa: str, county: str, rows: list[list]) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(dest))
+    ws = wb.add_worksheet("Sheet1")
+    bold = wb.add_format({"bold": True, "text_wrap": True, "align": "center"})
+    pct = wb.add_format({"num_format": "0.0%"})
+    money = wb.add_format({"num_format": "$#,##0.00"})
+    dollars = wb.add_format({"num_format": "$#,##0"})
+    count = wb.add_format({"num_format": "#,##0"})
+    ws.write_string(0, 0, "Employment Development Department")
+    ws.write_string(0, 6, f"{BASE_YEAR}-{PROJ_YEAR} Occupational Employment Projections")
+    ws.write_string(1, 0, "Labor Market Information Division")
+    ws.write_string(1, 3, f"{msa} Metropolitan Statistical Area")
+    ws.write_string(2, 0, PUBLISHED)
+    ws.write_string(2, 6, f"({county} County)")
+    for j in range(7):
+        ws.merge_range(3, j, 4, j, HEADER[j], bold)
+    ws.merge_range(3, 7, 3, 10, HEADER[7], bold)
+    ws.merge_range(3, 11, 3, 12, HEADER[11], bold)
+    ws.merge_range(3, 13, 3, 15, HEADER[13], bold)
+    for j in range(7, 16):
+        ws.write_string(4, j, SUBHEADER[j], bold)
+    r = 5
+    for row in rows:
+        for j, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, j, v)
+            elif j == 6:
+                ws.write_number(r, j, v, pct)
+            elif j == 11:
+                ws.write_number(r, j, v, money)
+            elif j == 12:
+                ws.write_number(r, j, v, dollars)
+            else:
+                ws.write_number(r, j, v, count if j > 2 else None)
+        r += 1
+    r += 1
+    for mark, text in FOOTNOTES:
+        if mark:
+            ws.write_string(r, 1, mark)
+        ws.write_string(r, 2, text)
+        r += 1
+    wb.set_properties({"created": dt.datetime(2024, 5, 1)})
+    wb.close()
+
+
+def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
+    by_code: dict[str, list] = {}
+    for c in region.counties:
+        if c.edd_area:
+            by_code.setdefault(c.edd_area, []).append(c)
+    written = []
+    for code, rf in zip(edd_projections.areas(region),
+                        edd_projections.remote_files(region, dirs), strict=True):
+        county = by_code[code][0]
+        write_workbook(rf.dest, MSA_NAMES.get(code, county.name), county.name,
+                       occupation_rows(universe, county.fips))
+        download.record_sample(download.RemoteFile(
+            url=rf.url, dest=rf.dest, source=rf.source, kind=rf.kind,
+            vintage=f"{BASE_YEAR}-{PROJ_YEAR} long-term projections"))
+        written.append(rf.dest)
+    return written
