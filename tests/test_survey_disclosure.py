@@ -257,6 +257,19 @@ def test_no_suppression_needed():
                                "is_total"]
 
 
+def test_counting_table_hides_a_count_made_by_one_establishment():
+    # Establishments offering a benefit, by county: every answering establishment contributes
+    # 1 (yes) or 0 (no). A: 6 answered, 1 yes -> that one holds 100% of the count: primary.
+    # B: 6 answered, 3 yes -> the only other cell: complementary. Total 4 of 12: shown.
+    c = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(12)],
+                      "county": ["A"] * 6 + ["B"] * 6,
+                      "value": [1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0]})
+    t = protect(c, RULE, "county")
+    assert statuses(t, "county") == {"A": PRIMARY, "B": COMPLEMENTARY, TOTAL: SHOWN}
+    total = t.set_index("county").loc[TOTAL]
+    assert total["value"] == 4 and total["respondents"] == 12
+
+
 # --- combinations of lines --------------------------------------------------------------------
 
 

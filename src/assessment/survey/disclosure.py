@@ -17,6 +17,11 @@ Primary rules (thresholds from the region file, ``region.disclosure``):
 A cell without any respondent is structurally empty: it is published as zero with zero
 respondents (it describes no one) and is never chosen as a complementary cell.
 
+Counting tables (establishments offering a benefit, by county) use the same function: every
+establishment that answered contributes a row with value 1 (yes) or 0 (no), so
+``respondents`` counts those answering and ``value`` those saying yes; a count made by one
+establishment alone fails the dominance rule.
+
 Complementary (secondary) suppression. Row and column totals are published, so a table is a
 set of additive *lines*: each row with its row total, each column with its column total, and
 the total row and total column with the grand total (a 1-D table has one line: its cells and
