@@ -227,6 +227,23 @@ def test_item_nonresponse_reweights_within_stratum():
     assert total["respondents"] == 5
 
 
+def test_respondent_listing_no_occupation_is_item_nonresponse_and_coverage_says_so():
+    # F lists no occupation: stratum 332 keeps D (1) and E (2) with weight 12 / 2 = 6.
+    # Vacancy totals: 311 gives 10 * (3 + 4 + 3) = 100 (s^2 1/3 -> 900 * (1/3) / 3 = 100);
+    # 332 gives 6 * 3 = 18 (s^2 of (1, 2) = 0.5 -> 144 * 0.5 / 2 = 36). Y = 118, V = 136.
+    d = w.design(ESTABLISHMENTS, UNIVERSE)
+    occ = OCCUPATIONS[OCCUPATIONS["respondent_id"] != "F"]
+    total = w.estimate_totals(d, occ, SHOW_ALL, measures=["vacancies"]).set_index("soc")
+    assert total.loc[TOTAL, "estimate"] == pytest.approx(118)
+    assert total.loc[TOTAL, "se"] == pytest.approx(math.sqrt(136))
+    assert total.loc[TOTAL, "respondents"] == 5
+    # No item respondent left in stratum 332: only 311's 30 of 42 establishments are covered.
+    occ = OCCUPATIONS[OCCUPATIONS["respondent_id"].isin(["A", "B", "C"])]
+    total = w.estimate_totals(d, occ, SHOW_ALL, measures=["vacancies"]).set_index("soc")
+    assert total.loc[TOTAL, "estimate"] == pytest.approx(100)
+    assert total.loc[TOTAL, "universe_covered"] == pytest.approx(30 / 42)
+
+
 def test_single_item_respondent_in_a_stratum_uses_the_overall_mean():
     # B and C leave retirements blank: stratum 311 keeps A alone (weight 30, y = 1).
     # Y = 30 * 1 + 4 * (0 + 2 + 3) = 50. The weighted mean per establishment is
