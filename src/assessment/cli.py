@@ -13,9 +13,11 @@ from assessment import paths
 from assessment.errors import DownloadError, InputError, MissingDataError
 from assessment.paths import Mode
 from assessment.region import RegionError, load_region
+from assessment.survey.cli import app as survey_app
 
 app = typer.Typer(help="San Joaquin Valley manufacturing needs assessment.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
+app.add_typer(survey_app, name="survey")
 
 RegionOpt = Annotated[Path, typer.Option("--region", help="Region YAML file.")]
 ModeOpt = Annotated[Mode, typer.Option("--mode", help="real: data/raw; sample: data/sample.")]
