@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook
 
-from assessment.errors import Problem
+from assessment.errors import InputError, Problem
 from assessment.survey.validate import check_file
 
 
@@ -228,3 +228,21 @@ def test_occupations_above_total_employment(region, tmp_path):
     assert _problems(checked) == [
         (2, "total_employment", 40, "less than the sum of occupations headcount (45)")
     ]
+
+
+def test_column_map_for_another_survey_is_refused(bad, region):
+    with pytest.raises(InputError, match="column map is for another survey, not union"):
+        check_file("union", bad / "unmapped_column.csv", region, bad / "unmapped_column.map.yml")
+
+
+def test_numeric_export_uses_recode_values(region, tmp_path):
+    # Qualtrics "numeric values" export: choices as their recode numbers (codebook: union
+    # status 3 = No; benefits 1 = health, 4 = retirement; gap 4 = Severe, 5 = Not applicable).
+    f = tmp_path / "numeric.csv"
+    f.write_text("county,naics,total_employment,union_status,benefits,skillgap_welding,"
+                 "skillgap_math\n06019,311421,30,3,\"1,4\",4,5\n", encoding="utf-8")
+    checked = check_file("employer", f, region)
+    assert checked.problems == []
+    a = checked.rows[0].answers
+    assert (a["union_status"], a["benefits"], a["skillgap_welding"], a["skillgap_math"]) == (
+        "none", {"health", "retirement"}, 4, None)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from assessment.errors import Problem
+from assessment.errors import InputError, Problem
 from assessment.region import Region
 from assessment.survey.codebook import (
     COUNTIES,
@@ -273,6 +273,10 @@ class Checker:
         if column_map is not None and not isinstance(column_map, ColumnMap):
             map_path = Path(column_map)
             column_map = load_column_map(map_path)
+        if column_map is not None and column_map.survey not in (None, self.codebook.survey):
+            raise InputError(Problem(str(map_path or "column map"), None, "survey",
+                                     column_map.survey, f"column map is for another survey, not"
+                                     f" {self.codebook.survey}"))
         raw = read_export(path)
         lay = layout(raw, self.index, column_map, map_path)
         rows = [self._check_row(str(path), line, cells, lay)
