@@ -88,3 +88,16 @@ def test_sample_is_reproducible(region, tmp_path, monkeypatch):
         est = pd.read_parquet(d.processed_file("survey_employer_establishments"))
         ids.append((sorted(est.respondent_id), [f.read_bytes() for f in files]))
     assert ids[0] == ids[1]
+
+
+def test_ingest_all_command(built, dirs, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assessment import paths
+    from assessment.cli import app
+
+    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL: dirs)
+    result = CliRunner().invoke(app, ["survey", "ingest-all", "--mode", "sample"])
+    assert result.exit_code == 0, result.output
+    assert "employer: 1 file(s), 120 input rows = 115 accepted + 5 quarantined" in result.output
+    assert "union: 1 file(s), 25 input rows = 23 accepted + 2 quarantined" in result.output
