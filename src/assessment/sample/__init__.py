@@ -17,6 +17,7 @@ from assessment.sample.universe import SEED, Universe
 BUILDERS: dict[str, str] = {
     "qcew": "assessment.sample.qcew",
     "geo": "assessment.sample.geo",
+    "oews": "assessment.sample.oews",
     "surveys": "assessment.sample.surveys",
 }
 

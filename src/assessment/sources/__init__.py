@@ -39,6 +39,7 @@ class SourceInfo:
 SOURCES: dict[str, str] = {
     "qcew": "assessment.sources.qcew",
     "geo": "assessment.sources.geo",
+    "oews": "assessment.sources.oews",
 }
 
 
