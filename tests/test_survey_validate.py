@@ -246,3 +246,12 @@ def test_numeric_export_uses_recode_values(region, tmp_path):
     a = checked.rows[0].answers
     assert (a["union_status"], a["benefits"], a["skillgap_welding"], a["skillgap_math"]) == (
         "none", {"health", "retirement"}, 4, None)
+
+
+def test_few_identical_answers_are_not_a_duplicate(region, tmp_path):
+    # Two small plants can give the same four required answers: with distinct response ids and
+    # fewer than five answers each, both stand.
+    f = tmp_path / "twins.csv"
+    f.write_text("ResponseId,county,naics,total_employment,union_status\n"
+                 "R_t1,Fresno,311421,8,No\nR_t2,Fresno,311421,8,No\n", encoding="utf-8")
+    assert check_file("employer", f, region).problems == []

@@ -53,6 +53,9 @@ _SPLIT = re.compile(r"\s*[,;|]\s*")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%Y %H:%M:%S",
                  "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
                  "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%m/%d/%y %H:%M", "%m/%d/%y")
+# Identical answers mark a double submission only when there are enough of them: two small
+# establishments can give the same few answers (county, industry, size, union status).
+MIN_ANSWERS_FOR_CONTENT_DUPLICATE = 5
 RULE_REQUIRED = "required answer missing"
 RULE_CHOICE = "not one of the allowed answers"
 RULE_COUNTY = "unknown county: not one of the region's counties"
@@ -440,11 +443,12 @@ class Checker:
                     continue
                 first_id[r.response_id] = r.row
             content = content_key(r)
-            if r.answers and content in first_content:
-                r.problems.append(Problem(file, r.row, None, None, "duplicate response: same"
-                                          f" answers as row {first_content[content]}"))
-                continue
-            first_content.setdefault(content, r.row)
+            if len(r.answers) >= MIN_ANSWERS_FOR_CONTENT_DUPLICATE:
+                if content in first_content:
+                    r.problems.append(Problem(file, r.row, None, None, "duplicate response:"
+                                              f" same answers as row {first_content[content]}"))
+                    continue
+                first_content[content] = r.row
             ident = tuple(norm(_text(r.answers.get(v))) for v in self.codebook.identity)
             if self.codebook.identity and all(ident):
                 if ident in first_identity:
