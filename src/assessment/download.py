@@ -11,7 +11,10 @@ under ``data/raw``, vintage, how to recognise a good body); :func:`fetch` does t
 * an HTML page served with status 200, a redirect to a key page, an empty or truncated body, or
   a body that fails its schema is refused with a message saying what to do, and leaves no file;
 * the manifest (``manifest.json`` beside the files) records URL, retrieval time, bytes, sha256
-  and vintage; a cached file whose checksum no longer matches is fetched again.
+  and vintage; a cached file whose checksum no longer matches is fetched again (with a warning).
+
+A body is written to a hidden folder beside its destination under the file's own name (readers
+such as GDAL pick the format from the extension), validated there, then moved into place.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -87,6 +92,7 @@ class Policy:
 
 POLICY = Policy()
 _last_call: dict[str, float] = {}
+_STAGING_PREFIX = ".download-"  # hidden folder a body waits in until it is checked
 
 
 class _Retryable(Exception):
@@ -100,6 +106,25 @@ def redact(url: str, params: dict[str, str] | None = None) -> str:
     query = parse_qsl(parts.query, keep_blank_values=True) + list((params or {}).items())
     shown = [(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in query]
     return urlunsplit(parts._replace(query=urlencode(shown, safe=",:*")))
+
+
+class _RedactSecrets(logging.Filter):
+    """Scrub secret query parameters from log records (urllib3 logs full URLs at DEBUG)."""
+
+    _pattern = re.compile(
+        r"(?i)(?<![A-Za-z0-9_])(" + "|".join(sorted(SECRET_PARAMS, key=len, reverse=True))
+        + r")=[^&\s\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self._pattern.sub(r"\1=REDACTED", message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+for _name in ("urllib3.connectionpool", __name__):
+    logging.getLogger(_name).addFilter(_RedactSecrets())
 
 
 def user_agent() -> str:
@@ -217,7 +242,7 @@ def _pause(host: str) -> None:
 
 
 def _looks_like_html(head: bytes) -> bool:
-    start = head.lstrip()[:200].lower()
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:200].lower()
     return start.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) and b"<html" in (
         head[:2000].lower()
     )
@@ -247,8 +272,8 @@ def _check_body(rf: RemoteFile, resp: requests.Response, head: bytes, size: int)
         raise DownloadError(f"{shown} did not return a {rf.kind} file (first bytes {head[:8]!r}).")
     expected = resp.headers.get("Content-Length")
     encoded = "gzip" in resp.headers.get("Content-Encoding", "")
-    if expected and not encoded and int(expected) != size:
-        raise DownloadError(f"{shown} was truncated: {size} of {expected} bytes arrived.")
+    if expected and not encoded and int(expected) != size:  # a cut transfer: worth a retry
+        raise _Retryable(f"{shown} was truncated: {size} of {expected} bytes arrived")
 
 
 def _download_once(s: requests.Session, rf: RemoteFile, tmp: Path) -> tuple[int, str]:
@@ -283,7 +308,9 @@ def _download_once(s: requests.Session, rf: RemoteFile, tmp: Path) -> tuple[int,
                     bar.update(len(chunk))
         except (requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ConnectionError) as exc:
-            raise _Retryable(f"{rf.public_url}: body cut off ({type(exc).__name__})") from None
+            expected = f"all {total} bytes" if total else "the whole body"
+            raise _Retryable(f"{rf.public_url}: body cut off before {expected} arrived"
+                             f" ({type(exc).__name__})") from None
         finally:
             bar.close()
         _check_body(rf, resp, head, size)
@@ -292,9 +319,8 @@ def _download_once(s: requests.Session, rf: RemoteFile, tmp: Path) -> tuple[int,
 
 def _fetch_one(s: requests.Session, rf: RemoteFile) -> dict:
     rf.dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmpname = tempfile.mkstemp(dir=rf.dest.parent, prefix=f".{rf.dest.name}.", suffix=".part")
-    os.close(fd)
-    tmp = Path(tmpname)
+    staging = Path(tempfile.mkdtemp(dir=rf.dest.parent, prefix=_STAGING_PREFIX))
+    tmp = staging / rf.dest.name  # the agency's own name, so readers recognise the format
     try:
         retrying = Retrying(
             stop=stop_after_attempt(POLICY.attempts),
@@ -313,14 +339,14 @@ def _fetch_one(s: requests.Session, rf: RemoteFile) -> dict:
             try:
                 rf.validate(tmp)
             except Exception as exc:  # the parser's message names row, column and rule
+                detail = str(exc).replace(str(tmp), rf.public_url)
                 raise DownloadError(
                     f"{rf.public_url} downloaded but is not a valid {rf.source} file; nothing was"
-                    f" saved.\n{exc}"
+                    f" saved.\n{detail}"
                 ) from None
         os.replace(tmp, rf.dest)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
     entry = {
         "url": rf.public_url,
         "source": rf.source,
@@ -387,6 +413,9 @@ def fetch(files: Iterable[RemoteFile], *, offline: bool = False, dry_run: bool =
         raise MissingDataError([(p.file.dest, p.file.public_url) for p in todo])
     s = http or session()
     for p in tqdm(todo, desc="downloading", unit="file", disable=len(todo) < 3):
+        if p.status == "stale":
+            log.warning("%s no longer matches the checksum in its manifest; fetching it again"
+                        " from %s", p.file.dest, p.file.public_url)
         _fetch_one(s, p.file)
     return planned
 
