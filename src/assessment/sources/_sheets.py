@@ -16,9 +16,12 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
+import pandera.pandas as pa
 import xlrd
 
 from assessment.errors import InputError, Problem
+from assessment.schemas import validate
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -171,3 +174,24 @@ def excel_date(value: object) -> dt.datetime | None:
             except ValueError:
                 continue
     return None
+
+
+def validate_rows(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path
+                  ) -> pd.DataFrame:
+    """:func:`assessment.schemas.validate`, with a failed row-wise check across columns (such
+    as "employed + unemployed = labor force") reported once per row, not once per column."""
+    columns = set(schema.columns)
+    wide = {str(c.error) for c in schema.checks if c.error}
+    try:
+        return validate(df, schema, file)
+    except InputError as exc:
+        seen: set[tuple] = set()
+        problems = []
+        for p in exc.problems:
+            if p.rule in wide and (p.column in columns or p.column is None):
+                p = Problem(p.file, p.row, None, None, p.rule)
+            key = (p.row, p.column, p.rule, repr(p.value))
+            if key not in seen:
+                seen.add(key)
+                problems.append(p)
+        raise InputError(problems) from None

@@ -34,9 +34,8 @@ from assessment.download import RemoteFile
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
-from assessment.schemas import validate
 from assessment.sources import SourceInfo
-from assessment.sources._sheets import blank, cell_text, sheet_rows
+from assessment.sources._sheets import blank, cell_text, sheet_rows, validate_rows
 
 INFO = SourceInfo(
     agency="California Employment Development Department, Labor Market Information Division",
@@ -284,7 +283,7 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     for col in ["area_code", "area_title", "soc", "title"] + TEXT:
         out[col] = out[col].astype(str)
-    return validate(out[TIDY_COLUMNS], SCHEMA, path)
+    return validate_rows(out[TIDY_COLUMNS], SCHEMA, path)
 
 
 def process(region: Region, dirs: DataDirs) -> dict[str, pd.DataFrame]:

@@ -47,9 +47,8 @@ from assessment.download import RemoteFile
 from assessment.errors import DownloadError, InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
-from assessment.schemas import validate
 from assessment.sources import SourceInfo
-from assessment.sources._sheets import blank, cell_text, rows, sniff
+from assessment.sources._sheets import blank, cell_text, rows, sniff, validate_rows
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +376,7 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
     out = _read_api(path, region) if sniff(path) == "json" else _read_table(path, rows(path))
     if out.empty:
         raise InputError(Problem(str(path), None, None, None, "file has no data rows"))
-    out = validate(_typed(out), SCHEMA, path)
+    out = validate_rows(_typed(out), SCHEMA, path)
     if region is not None:
         keep = region.county_fips + [f"{region.state.fips}000", QCEW_US]
         out = out[out["area_fips"].isin(keep)]

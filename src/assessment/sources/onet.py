@@ -36,7 +36,7 @@ from assessment.paths import DataDirs
 from assessment.region import Region
 from assessment.schemas import require_columns, validate
 from assessment.sources import SourceInfo
-from assessment.sources._sheets import cell_text, rows
+from assessment.sources._sheets import cell_text, rows, validate_rows
 
 RELEASE = "30.1"  # O*NET database release; its files are named db_30_1_text/...
 INFO = SourceInfo(
@@ -208,7 +208,7 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
     out["domain_source"] = frame["Domain Source"]
     if problems:
         raise InputError(problems)
-    return validate(out[RATING_COLUMNS], RATING_SCHEMA, path)
+    return validate_rows(out[RATING_COLUMNS], RATING_SCHEMA, path)
 
 
 def process(region: Region, dirs: DataDirs) -> dict[str, pd.DataFrame]:
