@@ -106,6 +106,15 @@ class Surveys(_Strict):
     union: str
 
 
+class JobQuality(_Strict):
+    family_sustaining_annual: float = Field(gt=0)
+    basis: str
+
+    @property
+    def family_sustaining_hourly(self) -> float:
+        return self.family_sustaining_annual / 2080
+
+
 class Disclosure(_Strict):
     min_respondents: int = Field(ge=1)
     max_share: float = Field(gt=0, le=1)
@@ -120,6 +129,7 @@ class Region(_Strict):
     industry: Industry
     years: Years
     surveys: Surveys
+    job_quality: JobQuality
     disclosure: Disclosure
 
     @model_validator(mode="after")
