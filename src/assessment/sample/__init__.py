@@ -17,6 +17,11 @@ from assessment.sample.universe import SEED, Universe
 BUILDERS: dict[str, str] = {
     "qcew": "assessment.sample.qcew",
     "geo": "assessment.sample.geo",
+    "laus": "assessment.sample.laus",
+    "edd_ces": "assessment.sample.edd_ces",
+    "edd_projections": "assessment.sample.edd_projections",
+    "onet": "assessment.sample.onet",
+    "crosswalks": "assessment.sample.crosswalks",
     "oews": "assessment.sample.oews",
     "surveys": "assessment.sample.surveys",
 }

@@ -39,6 +39,11 @@ class SourceInfo:
 SOURCES: dict[str, str] = {
     "qcew": "assessment.sources.qcew",
     "geo": "assessment.sources.geo",
+    "laus": "assessment.sources.laus",
+    "edd_ces": "assessment.sources.edd_ces",
+    "edd_projections": "assessment.sources.edd_projections",
+    "onet": "assessment.sources.onet",
+    "crosswalks": "assessment.sources.crosswalks",
     "oews": "assessment.sources.oews",
 }
 
