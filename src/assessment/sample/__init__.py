@@ -17,6 +17,7 @@ from assessment.sample.universe import SEED, Universe
 BUILDERS: dict[str, str] = {
     "qcew": "assessment.sample.qcew",
     "geo": "assessment.sample.geo",
+    "acs": "assessment.sample.acs",
     "laus": "assessment.sample.laus",
     "edd_ces": "assessment.sample.edd_ces",
     "edd_projections": "assessment.sample.edd_projections",

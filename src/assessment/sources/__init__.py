@@ -39,6 +39,7 @@ class SourceInfo:
 SOURCES: dict[str, str] = {
     "qcew": "assessment.sources.qcew",
     "geo": "assessment.sources.geo",
+    "acs": "assessment.sources.acs",
     "laus": "assessment.sources.laus",
     "edd_ces": "assessment.sources.edd_ces",
     "edd_projections": "assessment.sources.edd_projections",
