@@ -18,6 +18,7 @@ BUILDERS: dict[str, str] = {
     "qcew": "assessment.sample.qcew",
     "geo": "assessment.sample.geo",
     "acs": "assessment.sample.acs",
+    "qwi": "assessment.sample.qwi",
     "laus": "assessment.sample.laus",
     "edd_ces": "assessment.sample.edd_ces",
     "edd_projections": "assessment.sample.edd_projections",

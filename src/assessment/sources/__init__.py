@@ -40,6 +40,7 @@ SOURCES: dict[str, str] = {
     "qcew": "assessment.sources.qcew",
     "geo": "assessment.sources.geo",
     "acs": "assessment.sources.acs",
+    "qwi": "assessment.sources.qwi",
     "laus": "assessment.sources.laus",
     "edd_ces": "assessment.sources.edd_ces",
     "edd_projections": "assessment.sources.edd_projections",
