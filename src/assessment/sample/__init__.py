@@ -17,6 +17,7 @@ from assessment.sample.universe import SEED, Universe
 BUILDERS: dict[str, str] = {
     "qcew": "assessment.sample.qcew",
     "geo": "assessment.sample.geo",
+    "tracts": "assessment.sample.tracts",
     "acs": "assessment.sample.acs",
     "qwi": "assessment.sample.qwi",
     "laus": "assessment.sample.laus",

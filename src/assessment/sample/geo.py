@@ -28,7 +28,7 @@ SIMPLIFY_DEGREES = 0.001  # about 100 m
 
 
 def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
-    (rf,) = geo.remote_files(region, dirs)
+    rf = geo.county_file(region, dirs)
     gdf = gpd.read_file(PLOTLY_GEO_COUNTIES)
     gdf = gdf[gdf["STATEFP"] == region.state.fips].copy()
     gdf = gdf.set_crs(geo.NAD83, allow_override=True)
