@@ -20,6 +20,7 @@ BUILDERS: dict[str, str] = {
     "tracts": "assessment.sample.tracts",
     "acs": "assessment.sample.acs",
     "qwi": "assessment.sample.qwi",
+    "lodes": "assessment.sample.lodes",
     "laus": "assessment.sample.laus",
     "edd_ces": "assessment.sample.edd_ces",
     "edd_projections": "assessment.sample.edd_projections",

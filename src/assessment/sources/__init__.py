@@ -41,6 +41,7 @@ SOURCES: dict[str, str] = {
     "geo": "assessment.sources.geo",
     "acs": "assessment.sources.acs",
     "qwi": "assessment.sources.qwi",
+    "lodes": "assessment.sources.lodes",
     "laus": "assessment.sources.laus",
     "edd_ces": "assessment.sources.edd_ces",
     "edd_projections": "assessment.sources.edd_projections",
