@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_survey_confidential import _export, _leaks, _scan
 
 from assessment import paths
 from assessment.report import SAMPLE_MARK
@@ -36,6 +37,11 @@ def sample_root(tmp_path_factory) -> Path:
     (root / "pyproject.toml").write_text("")
     region = "config/regions/san-joaquin-valley.yml"
     _run([str(BIN / "assessment"), "sample", "--region", region], root)
+    # Plant marker strings in every confidential field of an extra export of each survey;
+    # test_no_survey_secret_reaches_any_output proves none survives the whole pipeline.
+    surveys = root / "data" / "sample" / "raw" / "surveys"
+    for survey in ("employer", "union"):
+        _export(survey, surveys)
     _run([str(BIN / "assessment"), "process", "--mode", "sample", "--region", region], root)
     out = root / "reports" / "executed" / "sample"
     out.mkdir(parents=True)
@@ -95,3 +101,15 @@ def test_workbook_holds_every_table(sample_root):
     tables = [n for n in wb.sheetnames if n != "sources-files"]
     html = (sample_root / "reports" / "needs-assessment-sample.html").read_text()
     assert len(tables) == html.count('<figure class="table">') - 2  # minus two appendix tables
+
+
+def test_no_survey_secret_reaches_any_output(sample_root):
+    """Markers planted in names, e-mails, phones and free text of the survey exports appear in
+    no file the pipeline wrote outside data/.../raw/surveys: processed tables, executed
+    notebooks, the HTML, the Excel workbook, nor the PDF's text."""
+    surveys = sample_root / "data" / "sample" / "raw" / "surveys"
+    planted = [p for p in surveys.rglob("*-export.csv")]
+    assert len(planted) == 2 and all(_leaks(p.read_text()) for p in planted)
+    assert _scan(sample_root, surveys) == []
+    reader = PdfReader(sample_root / "reports" / "needs-assessment-sample.pdf")
+    assert not _leaks(" ".join(p.extract_text() for p in reader.pages))

@@ -6,6 +6,7 @@ file and its official URL before anything is parsed (so no notebook ever runs on
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -17,6 +18,8 @@ from assessment import sources
 from assessment.errors import MissingDataError
 from assessment.paths import DataDirs, Mode, data_dirs
 from assessment.region import Region
+
+log = logging.getLogger(__name__)
 
 
 def missing_files(region: Region, dirs: DataDirs) -> list[tuple[Path, str]]:
@@ -55,6 +58,13 @@ def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
             continue
         for name, frame in process(region, dirs).items():
             written.append(write_table(frame, dirs.processed_file(name)))
+    # Survey exports (confidential) are ingested last; re-ingesting is idempotent.
+    from assessment.survey.ingest import ingest_all
+
+    for survey, counts in ingest_all(region, mode, dirs).items():
+        log.info("%s survey: %s", survey, counts)
+        if counts.get("files"):
+            written.append(dirs.processed_file(f"survey_{survey}"))
     return written
 
 
