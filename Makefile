@@ -58,11 +58,15 @@ sample-report: $(SAMPLE_REPORT) ## Build reports/needs-assessment-sample.pdf fro
 
 RAW_FILES := $(shell find data/raw -type f ! -path 'data/raw/surveys/*' ! -name '.*' \
 	! -name 'README.md' 2>/dev/null)
+# Survey exports (confidential) feed the processing stage too; quarantine files and the salt
+# are written by ingestion itself and are not inputs.
+SURVEY_FILES := $(shell find data/raw/surveys -type f ! -path '*/quarantine/*' ! -name '.*' \
+	! -name 'README.md' 2>/dev/null)
 PROCESSED := data/processed/.complete
 EXECUTED := $(patsubst notebooks/%,reports/executed/real/%,$(NOTEBOOKS))
 REPORT := reports/needs-assessment.pdf reports/needs-assessment.html reports/needs-assessment.xlsx
 
-$(PROCESSED): $(RAW_FILES) $(SRC) $(REGION) | $(INSTALLED)
+$(PROCESSED): $(RAW_FILES) $(SURVEY_FILES) $(SRC) $(REGION) | $(INSTALLED)
 	$(BIN)/assessment process --mode real --region $(REGION)
 	touch $@
 

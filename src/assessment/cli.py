@@ -95,8 +95,14 @@ def data(
                   for s in ("cached", "missing", "stale")}
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
+    offline = offline or mode is Mode.SAMPLE
     try:
-        download.fetch(files, offline=offline or mode is Mode.SAMPLE)
+        download.fetch(files, offline=offline)
+        # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)
+        for name in names:
+            extra = getattr(sources.get(name), "fetch_benchmarks", None)
+            if extra is not None:
+                extra(reg, dirs, offline=offline)
     except (MissingDataError, DownloadError) as exc:
         _fail(str(exc))
     typer.echo(f"{len(files)} files present and verified under {dirs.raw}")

@@ -12,6 +12,9 @@ Every module in :data:`SOURCES` provides
   ``remote_files`` names (written to ``data/processed/<name>.parquet`` by
   :mod:`assessment.dataset`).
 
+Optionally, ``fetch_benchmarks(region, dirs, *, offline)`` fetches what is not a plain file
+download (an API POST); ``assessment data`` calls it after the files.
+
 ``assessment read SOURCE FILE`` and ``make data`` go through this registry only.
 """
 
