@@ -79,7 +79,9 @@ def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
     reader = PdfReader(sample_root / "reports" / "needs-assessment-sample.pdf")
     pages = [p.extract_text() for p in reader.pages]
     text = " ".join(" ".join(pages).split())
-    for title in _section_titles() + ["Contents", "Executive summary", "Appendix: Sources"]:
+    appendices = ["Appendix: Methods", "Appendix: Data quality and suppression",
+                  "Appendix: Sources"]
+    for title in _section_titles() + ["Contents", "Executive summary", *appendices]:
         assert " ".join(title.split()) in text, title
     assert all(SAMPLE_MARK in page for page in pages)
     assert "Figure 1." in text and "Table 1." in text
@@ -100,7 +102,8 @@ def test_workbook_holds_every_table(sample_root):
     assert "sources-files" in wb.sheetnames
     tables = [n for n in wb.sheetnames if n != "sources-files"]
     html = (sample_root / "reports" / "needs-assessment-sample.html").read_text()
-    assert len(tables) == html.count('<figure class="table">') - 2  # minus two appendix tables
+    # every table but the three appendix tables (quality, files, availability)
+    assert len(tables) == html.count('<figure class="table">') - 3
 
 
 def test_no_survey_secret_reaches_any_output(sample_root):

@@ -161,6 +161,74 @@ def sources_appendix(mode: Mode) -> str:
     return "".join(parts)
 
 
+_FLAG_WORDS = ("suppress", "top_coded", "topcoded", "unreliable", "withheld", "flag")
+QWI_STATUS_OK = 1  # QWI status flag 1: "OK"; every other status qualifies the value
+# Flag values that describe how a figure is published, not a quality problem: OEWS "absent"
+# (not produced for this kind of estimate), ACS "controlled" (a controlled total has no MOE).
+BENIGN_FLAGS = frozenset({"absent", "controlled", "not_applicable"})
+
+
+def _flag_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """One column per flag column, holding the flag's label on flagged rows ('' elsewhere)."""
+    out = {}
+    for col in frame.columns:
+        lower = str(col).lower()
+        if not any(w in lower for w in _FLAG_WORDS):
+            continue
+        values = frame[col]
+        dtype = str(values.dtype)
+        if dtype in ("bool", "boolean"):
+            out[col] = values.fillna(False).astype(bool).map({True: col, False: ""})
+        elif lower == "status_flag" and dtype.lower().startswith("int"):
+            flagged = values.notna() & (values != QWI_STATUS_OK)
+            out[col] = ("status " + values.astype("string")).where(flagged, "")
+        elif dtype in ("str", "string", "object"):
+            text = values.fillna("").astype(str).str.strip()
+            out[col] = text.where(~text.isin(BENIGN_FLAGS), "")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def quality_table(mode: Mode) -> pd.DataFrame:
+    """Per processed table: rows, rows carrying any suppression or quality flag, and which.
+
+    A flag is any column named for suppression, top-coding, unreliability or a status flag
+    (every parser keeps the agency's flags as columns), so a new source's flags are counted
+    here without further code."""
+    rows = []
+    for path in sorted(paths.data_dirs(mode).processed.glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        labels = _flag_labels(frame)
+        if labels.empty or frame.empty:
+            continue
+        flagged = (labels != "").any(axis=1)
+        counts = (labels.apply(lambda row: sorted(set(v for v in row if v)), axis=1)
+                  .explode().dropna().value_counts())
+        detail = ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        rows.append({"table": path.stem, "rows": len(frame), "rows flagged": int(flagged.sum()),
+                     "share (%)": round(float(flagged.mean()) * 100, 1),
+                     "flags (rows)": detail or "none"})
+    return pd.DataFrame(rows, columns=["table", "rows", "rows flagged", "share (%)",
+                                       "flags (rows)"])
+
+
+def methods_appendix() -> str:
+    text = (paths.TEMPLATES_DIR / "methods.md").read_text(encoding="utf-8")
+    return ('<section class="chapter appendix"><h1 id="methods">Appendix: Methods</h1>'
+            + _md(text) + "</section>")
+
+
+def quality_appendix(mode: Mode) -> str:
+    table = quality_table(mode)
+    return ('<section class="chapter appendix"><h1 id="quality">Appendix: Data quality and '
+            "suppression</h1><p>Agencies withhold figures that could identify an employer or "
+            "that are too unreliable to publish; the partnership's surveys withhold small "
+            "cells the same way. This report keeps every such flag as data and never fills a "
+            "withheld number. The table counts, for every processed table behind the report, "
+            "the rows that carry each flag.</p>"
+            '<figure class="table"><figcaption>Suppressed, top-coded and unreliable values by '
+            "table</figcaption>" + table_html(table) + "</figure></section>")
+
+
 def files_by_dataset(rows: list[dict]) -> pd.DataFrame:
     """One line per source, vintage and folder: files, bytes, retrieval dates, origin."""
     frame = pd.DataFrame(rows)
@@ -201,7 +269,9 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
         toc.append(f'<li><a href="#{ch.anchor}">{i}. {html.escape(ch.title)}</a><ol>')
         toc += [f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in ch.headings]
         toc.append("</ol></li>")
-    toc.append('<li><a href="#sources">Appendix: Sources</a></li></ol></nav>')
+    toc.append('<li><a href="#methods">Appendix: Methods</a></li>'
+               '<li><a href="#quality">Appendix: Data quality and suppression</a></li>'
+               '<li><a href="#sources">Appendix: Sources</a></li></ol></nav>')
     summary = ['<section class="chapter appendix"><h1 id="summary">Executive summary</h1>']
     if sample:
         summary.append(f'<div class="caveat"><strong>{SAMPLE_MARK}.</strong> This report was '
@@ -216,7 +286,8 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
     body = "".join(
         f'<section class="chapter">{"".join(ch.body)}</section>' for ch in chapters)
     return (head + marks + title + "".join(toc) + "".join(summary) + body
-            + sources_appendix(mode) + "</body></html>")
+            + methods_appendix() + quality_appendix(mode) + sources_appendix(mode)
+            + "</body></html>")
 
 
 def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Path:
