@@ -96,6 +96,8 @@ def _body(tmp_path, rows, header=HEADER):
      [h for h in HEADER if h not in ("sex", "agegrp")], "cannot tell the QWI endpoint"),
     ([["-3", "1", "2023", "1", "0", "A00", "31-33", "A05", "06", "019"]], HEADER,
      "greater_than_or_equal_to(0)"),
+    ([["10", "1", "2023", "1", "0", "A00", "31-33", "06", "019"]],
+     [h for h in HEADER if h != "ownercode"], "header lacks column(s) of the QWI API layout"),
 ])
 def test_bad_bodies_are_refused(tmp_path, rows, header, rule):
     with pytest.raises(InputError) as err:

@@ -164,7 +164,7 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
     """One QWI API response (JSON array) as the tidy long table."""
     path = Path(path)
     frame = read_array(path, "Census API QWI")
-    required = ["year", "quarter", "industry", "state", "county"]
+    required = ["year", "quarter", "industry", "ownercode", "state", "county"]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(Problem(str(path), 1, ", ".join(missing), None,
@@ -187,8 +187,7 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
         ids[col] = number.round().astype("Int64")
     ids["endpoint"] = endpoint
     ids["industry"] = as_text(frame["industry"])
-    ids["ownercode"] = (as_text(frame["ownercode"]) if "ownercode" in frame
-                        else pd.Series("A00", index=frame.index))  # the API's default
+    ids["ownercode"] = as_text(frame["ownercode"])
     for dim in DIMENSION_NAMES:
         ids[dim] = as_text(frame[dim]) if dim in frame else ALL[dim]
     pieces = []
