@@ -67,6 +67,7 @@ def _problems(exc: InputError) -> list[tuple]:
 def test_padded_timeseries_parses_to_one_row_per_area_industry_occupation(ts):
     df = oews.read(ts)
     assert list(df.columns) == oews.TIDY_COLUMNS
+    assert (df["year"].dtype, df["tot_emp"].dtype) == ("Int64", "Int64")
     assert len(df) == 13  # 13 series stems in the fixture
     fresno = _row(df, "0023420", "000000", "00-0000")
     assert fresno.name == 2  # the stem's first line (header = row 1)
@@ -210,6 +211,26 @@ def test_workbook_year_comes_from_bls_file_name(odir, tmp_path):
     shutil.copy(odir / "MSA_M2024_dl.xlsx", renamed)
     with pytest.raises(InputError, match="release year is read from BLS's file name"):
         oews.read(renamed)
+
+
+def test_legacy_xls_workbook_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "MSA_M2010_dl.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(InputError, match="save it as .xlsx"):
+        oews.read(path)
+
+
+def test_workbook_without_an_oews_column_names_it(odir, tmp_path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(odir / "MSA_M2024_dl.xlsx")
+    book.active["AB1"] = "A_MED"  # the A_MEDIAN header cell
+    path = tmp_path / "MSA_M2024_dl.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as exc:
+        oews.read(path)
+    assert _problems(exc.value) == [(1, "A_MEDIAN", "header lacks column(s) required in the"
+                                                    " OEWS workbook layout")]
 
 
 def test_workbook_with_an_unknown_marker_names_the_cell(odir, tmp_path):

@@ -18,7 +18,8 @@ Two published layouts give the same tidy table:
   ``all_data_M_2024.xlsx``...): one row per area x industry x occupation with upper-case columns
   (``AREA, AREA_TITLE, AREA_TYPE, NAICS, NAICS_TITLE, OCC_CODE, ... A_PCT90, ANNUAL, HOURLY``)
   and the markers ``*`` (wage not available), ``**`` (employment not available) and ``#`` (wage
-  at or above the top-code cap). The release year comes from the file name (``M2024``).
+  at or above the top-code cap). The release year comes from the file name (``M2024``). Only
+  ``.xlsx`` workbooks are read (BLS's format since the May 2014 release).
 
 The tidy table has one row per area x industry x occupation x release:
 
@@ -59,12 +60,15 @@ The tidy table has one row per area x industry x occupation x release:
 ``read(path, region)`` keeps only the region's OEWS areas (the areas standing for its counties in
 its OEWS release, the state and the nation) and, within them, cross-industry rows and the
 region's industry scope (sector and 3-digit subsectors). On the complete national
-``oe.data.0.Current`` (330 MB, 6 million lines) DuckDB streams the file and keeps those lines
-without loading the rest (``benchmarks/oews_read.py`` measures it).
+``oe.data.0.Current`` (330 MB, 6 million lines) DuckDB streams the file, numbering lines as it
+goes so errors name them, and keeps those lines without loading the rest: about 2.5 s and 400 MB
+on a 2-core machine (``benchmarks/oews_read.py`` measures it). Without a region every line is
+parsed and pivoted (about 13 s and 2 GB for the complete file).
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 from collections.abc import Iterator
@@ -373,7 +377,7 @@ def read_lookup(path: str | Path, name: str | None = None) -> pd.DataFrame:
     for encoding in ("utf-8", "latin-1"):
         try:
             frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False,
-                                encoding=encoding, quoting=3)
+                                encoding=encoding, quoting=csv.QUOTE_NONE)
             break
         except UnicodeDecodeError:
             continue
@@ -542,7 +546,7 @@ def _read_timeseries(path: Path, region: Region | None) -> pd.DataFrame:
     out["occ_code"] = _by_unique(raw_occ, soc)
     out["occ_title"] = pd.NA
     out["o_group"] = _by_unique(raw_occ, _o_group_from_code)
-    out["year"] = pd.to_numeric(frame["year"]).astype("Int64").to_numpy()
+    out["year"] = pd.to_numeric(frame["year"]).astype("Int64").array
     out["period"] = frame["period"].to_numpy(dtype=object)
     flag_names = np.array(FLAGS, dtype=object)
     for m in MEASURES:
@@ -618,18 +622,8 @@ _WB_REQUIRED = ["AREA", "NAICS", "OCC_CODE"] + [m.upper() for m in MEASURES]
 _WB_ALIASES = {"AREA_NAME": "AREA_TITLE", "OCC_GROUP": "O_GROUP", "GROUP": "O_GROUP"}
 
 
-def _sheet_rows(path: Path, legacy: bool) -> Iterator[tuple[int, list]]:
-    """(sheet row, cell values) of the first sheet holding OEWS columns (``legacy``: .xls)."""
-    if legacy:
-        import xlrd
-
-        book = xlrd.open_workbook(str(path), on_demand=True)
-        for sheet in book.sheets():
-            if sheet.nrows and "OCC_CODE" in [str(v).strip().upper() for v in sheet.row_values(0)]:
-                for i in range(sheet.nrows):
-                    yield i + 1, sheet.row_values(i)
-                return
-        return
+def _sheet_rows(path: Path) -> Iterator[tuple[int, list]]:
+    """(sheet row, cell values) of the first sheet holding OEWS columns."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -655,11 +649,11 @@ def _workbook_year(path: Path) -> int:
     return int(m.group(1))
 
 
-def _read_workbook(path: Path, region: Region | None, legacy: bool = False) -> pd.DataFrame:
+def _read_workbook(path: Path, region: Region | None) -> pd.DataFrame:
     year = _workbook_year(path)
     try:
-        rows = list(_sheet_rows(path, legacy))
-    except Exception as exc:  # openpyxl and xlrd raise many kinds for broken files
+        rows = list(_sheet_rows(path))
+    except Exception as exc:  # openpyxl raises many kinds for broken files
         raise InputError(Problem(str(path), None, None, None,
                                  f"not a readable Excel workbook: {exc}")) from None
     if not rows:
@@ -744,8 +738,12 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
             head = fh.read(8)
     except OSError as exc:
         raise InputError(Problem(str(path), None, None, None, f"cannot open: {exc}")) from None
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        table = _read_workbook(path, region, legacy=head.startswith(b"\xd0\xcf\x11\xe0"))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(Problem(str(path), None, None, None,
+                                 "a legacy .xls workbook (OEWS releases before May 2014): open it"
+                                 " in a spreadsheet program and save it as .xlsx"))
+    if head.startswith(b"PK\x03\x04"):
+        table = _read_workbook(path, region)
     else:
         table = _read_timeseries(path, region)
     return validate(table, SCHEMA, path)
