@@ -89,11 +89,11 @@ from assessment.sources import SourceInfo
 INFO = SourceInfo(
     agency="U.S. Bureau of Labor Statistics",
     dataset="Occupational Employment and Wage Statistics (OEWS), time-series flat files",
-    files="download.bls.gov/pub/time.series/oe/oe.data.0.Current (+ oe.area, oe.industry,"
-          " oe.occupation, oe.datatype, oe.footnote)",
+    files="download.bls.gov/pub/time.series/oe/{oe.data.0.Current,oe.area,oe.industry,"
+          "oe.occupation,oe.datatype,oe.footnote}",
     vintage="May estimates of the region file's OEWS release (years.oews)",
     licence="Public domain (U.S. government work)",
-    saved_under="data/raw/bls/oews/",
+    saved_under="data/raw/bls/oews/{year}A01/",
     used_by="occupational profile, staffing pattern and demand-supply gap notebooks",
     access="no key; contact e-mail in the user agent",
 )
