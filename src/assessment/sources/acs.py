@@ -45,7 +45,7 @@ INFO = SourceInfo(
     vintage="the 5-year period ending in the region file's ACS year",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/census/acs/",
-    used_by="02-workforce-profile",
+    used_by="02-workforce",
     access="Census API key in CENSUS_API_KEY (free: api.census.gov/data/key_signup.html)",
 )
 AGENCY, DATASET = "census", "acs"

@@ -42,7 +42,7 @@ INFO = SourceInfo(
     vintage="CIP 2020, SOC 2018",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/nces/cip/",
-    used_by="03-occupations-and-gaps",
+    used_by="03-occupations",
     access="no key",
 )
 AGENCY, DATASET = "nces", "cip"

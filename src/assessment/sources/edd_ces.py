@@ -46,7 +46,7 @@ INFO = SourceInfo(
     vintage="monthly from January 2010, latest benchmark at download",
     licence="Public information of the State of California",
     saved_under="data/raw/edd/ces/indhist/",
-    used_by="01-industry-profile",
+    used_by="02-workforce",
     access="no key",
 )
 AGENCY, DATASET = "edd", "ces"

@@ -44,7 +44,7 @@ INFO = SourceInfo(
     vintage="the release current at download (base and projected years read from the file)",
     licence="Public information of the State of California",
     saved_under="data/raw/edd/occproj/",
-    used_by="03-occupations-and-gaps",
+    used_by="03-occupations",
     access="no key",
 )
 AGENCY, DATASET = "edd", "occproj"

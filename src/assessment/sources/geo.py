@@ -28,7 +28,7 @@ INFO = SourceInfo(
     vintage="the region file's ACS year",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/census/geo/",
-    used_by="01-industry-profile",
+    used_by="01-industry-profile (county map), 02-workforce (tract map)",
     access="no key",
 )
 AGENCY, DATASET = "census", "geo"

@@ -60,7 +60,7 @@ INFO = SourceInfo(
     vintage="annual averages, each analysis year of the region file",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/bls/laus/",
-    used_by="02-workforce-profile",
+    used_by="02-workforce",
     access="no key for the workbooks (contact e-mail in the user agent); the API takes an"
            " optional registration key from BLS_API_KEY, needed for annual averages",
 )

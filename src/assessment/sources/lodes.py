@@ -44,7 +44,7 @@ INFO = SourceInfo(
     vintage="analysis years of the region file up to the latest LODES year",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/census/lodes/",
-    used_by="02-workforce-profile (where manufacturing jobs are: tract map)",
+    used_by="02-workforce (where manufacturing jobs are: tract map)",
     access="no key",
 )
 AGENCY, DATASET = "census", "lodes"

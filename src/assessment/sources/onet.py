@@ -47,7 +47,7 @@ INFO = SourceInfo(
     vintage=f"O*NET {RELEASE}",
     licence="Creative Commons Attribution 4.0 (O*NET is a trademark of USDOL/ETA)",
     saved_under="data/raw/onet/",
-    used_by="03-occupations-and-gaps",
+    used_by="03-occupations",
     access="no key",
 )
 AGENCY = "onet"

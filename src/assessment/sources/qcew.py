@@ -48,7 +48,7 @@ INFO = SourceInfo(
             " first-quarter size classes of the last year",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/bls/qcew/",
-    used_by="01-industry-profile",
+    used_by="01-industry-profile; 04-survey-findings (survey weights and coverage)",
     access="no key; contact e-mail in the user agent",
 )
 AGENCY, DATASET = "bls", "qcew"

@@ -41,7 +41,7 @@ INFO = SourceInfo(
     vintage="quarters 1-4 of each analysis year of the region file (latest release)",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/census/qwi/",
-    used_by="02-workforce-profile",
+    used_by="02-workforce",
     access="Census API key in CENSUS_API_KEY",
 )
 AGENCY, DATASET = "census", "qwi"
