@@ -94,7 +94,7 @@ INFO = SourceInfo(
     vintage="May estimates of the region file's OEWS release (years.oews)",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/bls/oews/{year}A01/",
-    used_by="occupational profile, staffing pattern and demand-supply gap notebooks",
+    used_by="03-occupations",
     access="no key; contact e-mail in the user agent",
 )
 AGENCY, DATASET = "bls", "oews"
