@@ -103,6 +103,10 @@ lint: $(INSTALLED) ## Ruff, and a check that notebooks carry no outputs
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
 
+.PHONY: bench
+bench: $(INSTALLED) ## Benchmark the OEWS region-filtered read on a full-size national file (prints figures)
+	$(BIN)/python benchmarks/oews_read.py
+
 .PHONY: hooks
 hooks: $(INSTALLED) ## Install the git pre-commit hooks (ruff, nbstripout)
 	$(BIN)/pre-commit install
