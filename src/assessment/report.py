@@ -147,7 +147,7 @@ def sources_appendix(mode: Mode) -> str:
                      "a real statistic (county outlines are real Census geometry).</div>")
     if rows:
         parts.append('<figure class="table"><figcaption>Raw data files behind this report, by '
-                     "dataset and vintage</figcaption>" + table_html(files_by_dataset(rows))
+                     "source</figcaption>" + table_html(files_by_dataset(rows))
                      + '<p class="note">Note: the Excel workbook of this report lists every '
                      "file with its URL and full SHA-256 checksum (sheet "
                      "<code>sources-files</code>).</p></figure>")
@@ -229,18 +229,27 @@ def quality_appendix(mode: Mode) -> str:
             "table</figcaption>" + table_html(table) + "</figure></section>")
 
 
+def _vintages(values: pd.Series) -> str:
+    unique = list(dict.fromkeys(values.dropna().astype(str)))
+    if len(unique) <= 3:
+        return "; ".join(unique)
+    return f"{len(unique)} vintages: {unique[0]} … {unique[-1]}"
+
+
 def files_by_dataset(rows: list[dict]) -> pd.DataFrame:
-    """One line per source, vintage and folder: files, bytes, retrieval dates, origin."""
+    """One line per source: where its files are, how many, their vintages, size, retrieval
+    dates and origin. The per-file list (URL, checksum) is the workbook's ``sources-files``."""
     frame = pd.DataFrame(rows)
-    frame["folder"] = frame["path"].map(lambda p: str(Path(p).parent) + "/")
+    frame["folder"] = frame["path"].map(lambda p: "/".join(Path(p).parts[:2]) + "/")
     frame["retrieved"] = frame["retrieved"].fillna("").astype(str).str[:10]
-    g = frame.groupby(["source", "vintage", "folder", "origin"], sort=True)
+    g = frame.groupby(["source", "folder", "origin"], sort=True)
     out = g.agg(files=("path", "count"), bytes=("bytes", "sum"),
+                vintages=("vintage", _vintages),
                 first_retrieved=("retrieved", "min"), last_retrieved=("retrieved", "max"))
     out = out.reset_index()
     for col in ("first_retrieved", "last_retrieved"):
         out[col] = out[col].replace("", "—")
-    return out[["source", "vintage", "folder", "files", "bytes", "first_retrieved",
+    return out[["source", "folder", "files", "vintages", "bytes", "first_retrieved",
                 "last_retrieved", "origin"]]
 
 
