@@ -101,7 +101,7 @@ test: $(INSTALLED) ## Run the test suite (offline; includes notebook and report 
 .PHONY: lint
 lint: $(INSTALLED) ## Ruff, and a check that notebooks carry no outputs
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/nbstripout --verify $(NOTEBOOKS)
+	$(BIN)/nbstripout --keep-id --verify $(NOTEBOOKS)
 
 .PHONY: bench
 bench: $(INSTALLED) ## Benchmark the OEWS region-filtered read on a full-size national file (prints figures)
