@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from assessment import paths
+from assessment.cliutil import fail as _fail
+from assessment.cliutil import region_or_exit as _load
 from assessment.errors import DownloadError, InputError, MissingDataError
 from assessment.paths import Mode
-from assessment.region import RegionError, load_region
 from assessment.survey.cli import app as survey_app
 
 app = typer.Typer(help="San Joaquin Valley manufacturing needs assessment.", no_args_is_help=True,
@@ -21,18 +22,6 @@ app.add_typer(survey_app, name="survey")
 
 RegionOpt = Annotated[Path, typer.Option("--region", help="Region YAML file.")]
 ModeOpt = Annotated[Mode, typer.Option("--mode", help="real: data/raw; sample: data/sample.")]
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _load(region: Path):
-    try:
-        return load_region(region)
-    except RegionError as exc:
-        _fail(str(exc), 2)
 
 
 @app.callback()

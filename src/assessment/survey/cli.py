@@ -12,9 +12,10 @@ from typing import Annotated
 import typer
 
 from assessment import paths
+from assessment.cliutil import fail as _fail
+from assessment.cliutil import region_or_exit as _region
 from assessment.errors import InputError
 from assessment.paths import Mode
-from assessment.region import RegionError, load_region
 from assessment.survey.codebook import CodebookError, load_codebook
 
 app = typer.Typer(help="Employer and union surveys: templates, dictionary, validate, ingest.",
@@ -38,16 +39,6 @@ WaveOpt = Annotated[str | None, typer.Option(
 MAX_SHOWN = 200
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _region(path: Path):
-    try:
-        return load_region(path)
-    except RegionError as exc:
-        _fail(str(exc), 2)
 
 
 def _codebook(survey: Survey):
