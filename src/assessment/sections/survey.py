@@ -1,9 +1,11 @@
 """Section 4, survey findings: what employers and union locals told the partnership.
 
 Every table shown passes the disclosure rule of the region file (at least
-``min_respondents`` respondents per cell and no respondent above ``max_share`` of it, with
-complementary suppression: :func:`assessment.survey.disclosure.protect`), so a suppressed cell
-shows "—" and cannot be recovered from totals. Regional totals are weighted to the QCEW
+``min_respondents`` respondents per cell and no respondent above ``max_share`` of it). Tables
+that publish a total (weighted demand, coverage, union programs) also get complementary
+suppression (:func:`assessment.survey.disclosure.protect`), so a suppressed cell cannot be
+recovered from totals; tables of multi-select answers publish no total and are checked cell by
+cell. A suppressed cell shows "—". Regional totals are weighted to the QCEW
 universe of establishments (:mod:`assessment.survey.weighting`). Nothing here reads a name,
 e-mail, phone number or free-text answer: processed survey tables carry none.
 
@@ -23,7 +25,7 @@ import pandas as pd
 from assessment import dataset, figures, paths, present
 from assessment.paths import Mode
 from assessment.region import Region, load_region
-from assessment.survey import disclosure, weighting
+from assessment.survey import disclosure, join, weighting
 from assessment.survey.codebook import load_codebook, soc_codes
 
 GAP_SERIOUS = 3  # "Moderate gap" or worse on the 1-4 scale
@@ -58,6 +60,7 @@ class Context:
     log: pd.DataFrame | None
     qcew: pd.DataFrame
     qcew_size: pd.DataFrame | None
+    oews: pd.DataFrame | None
 
     @classmethod
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
@@ -70,7 +73,8 @@ class Context:
                    _empty("survey_union_programs", mode),
                    _empty("survey_ingest_log", mode),
                    dataset.load("qcew_annual", mode),
-                   _empty("qcew_size", mode))
+                   _empty("qcew_size", mode),
+                   _empty("oews_areas", mode))
 
     @property
     def has_employers(self) -> bool:
@@ -265,12 +269,28 @@ def show_demand(ctx: Context) -> None:
                        "A dash marks an estimate suppressed by the disclosure rule.")
 
 
+def _protect_each(contrib: pd.DataFrame, rule, key: str, levels: list[str]) -> pd.Series:
+    """Protected sums by key for a table that publishes no total (a multi-select question:
+    its options overlap, so their sum means nothing and is never shown).
+
+    Each cell is checked on its own (threshold and dominance rules); with no margin
+    published there is nothing to recover a hidden cell from, so complementary suppression
+    would only hide publishable cells. Tables that do publish a total go through
+    :func:`assessment.survey.disclosure.protect` whole."""
+    out = {}
+    for level in levels:
+        rows = contrib[contrib[key] == level]
+        if rows.empty:
+            out[level] = 0.0  # no respondent chose it: an empty cell, shown as zero
+            continue
+        t = disclosure.protect(rows, rule, rows=key, value="value", row_levels=[level])
+        out[level] = t.loc[~t["is_total"], "value"].iloc[0]
+    return pd.Series(out, dtype="Float64")
+
+
 def _count_table(contrib: pd.DataFrame, rule, labels: dict[str, str]) -> pd.Series:
     """Protected respondent counts by key (``contrib``: respondent_id, key, value=1)."""
-    t = disclosure.protect(contrib, rule, rows="key", value="value",
-                           row_levels=list(labels))
-    t = t[~t["is_total"]].set_index("key")
-    return t["value"]
+    return _protect_each(contrib, rule, "key", list(labels))
 
 
 def _multi_share(frame: pd.DataFrame, labels: dict[str, str], rule,
@@ -330,10 +350,8 @@ def hard_to_fill(ctx: Context, top: int = 12) -> pd.DataFrame:
     hard = (occ[occ["hard_to_fill"].fillna(False).astype(bool)][["respondent_id", "soc"]]
             .drop_duplicates().assign(value=1.0))
     levels = sorted(listed["soc"].unique())
-    t_listed = disclosure.protect(listed, ctx.rule, rows="soc", row_levels=levels)
-    t_hard = disclosure.protect(hard, ctx.rule, rows="soc", row_levels=levels)
-    a = t_listed[~t_listed["is_total"]].set_index("soc")["value"]
-    b = t_hard[~t_hard["is_total"]].set_index("soc")["value"]
+    a = _protect_each(listed, ctx.rule, "soc", levels)
+    b = _protect_each(hard, ctx.rule, "soc", levels)
     out = pd.DataFrame({"Occupation": [f"{soc_title(s)} ({s})" for s in levels],
                         "Employers with the occupation": a.reindex(levels).to_numpy(),
                         "Say it is hard to fill": b.reindex(levels).to_numpy()})
@@ -369,6 +387,53 @@ def _share_bars(table: pd.DataFrame, label: str, title: str) -> plt.Figure:
     values = table.set_index(label)["Share (%)"].astype(float)
     return figures.horizontal_bars(values, title, "Share of responding employers (%)",
                                    fmt="{:.0f}%")
+
+
+def wages(ctx: Context, top: int = 15) -> pd.DataFrame:
+    """Survey starting and typical wages against OEWS for the same occupation and area.
+
+    Each establishment's occupation rows are joined to the OEWS estimates of the metro area
+    standing for its county (the state's where the area publishes none), then summarised per
+    occupation by :func:`assessment.survey.join.wage_gaps`, which withholds any occupation with
+    fewer than the minimum number of establishments."""
+    joined = join.attach_oews(ctx.occupations, ctx.employers, ctx.oews, ctx.region,
+                              fallback_area=ctx.region.benchmarks.state.oews)
+    gaps = join.wage_gaps(joined, ctx.rule)
+    gaps = gaps[gaps["status"] == disclosure.SHOWN]
+    threshold = ctx.region.job_quality.family_sustaining_hourly
+    out = pd.DataFrame({
+        "Occupation": [f"{soc_title(s)} ({s})" for s in gaps["soc"]],
+        "Employers": gaps["respondents"].to_numpy(),
+        "Median starting wage ($/h)": gaps["median_wage_start"].to_numpy(),
+        "Starting wage / OEWS 25th percentile": gaps["median_start_vs_oews_p25"].to_numpy(),
+        "Median typical wage ($/h)": gaps["median_wage_typical"].to_numpy(),
+        "Typical wage / OEWS median": gaps["median_typical_vs_oews_median"].to_numpy(),
+    })
+    out["Starting wage reaches family-sustaining"] = (
+        out["Median starting wage ($/h)"].astype("Float64") >= threshold)
+    return out.sort_values("Employers", ascending=False, ignore_index=True).head(top)
+
+
+def show_wages(ctx: Context) -> None:
+    if not ctx.has_employers:
+        return _no_employers()
+    if ctx.oews is None:
+        return present.caveat("OEWS wage estimates are not among the processed tables, so "
+                              "survey wages cannot be compared with them.")
+    jq = ctx.region.job_quality
+    present.table(wages(ctx), caption="Wages employers report against OEWS wages for the "
+                  "same occupation and area", source=ctx.source("employer")
+                  + "; BLS Occupational Employment and Wage Statistics for the "
+                  "establishment's metro area", key="survey_wages",
+                  formats={"Median starting wage ($/h)": "{:.2f}",
+                           "Median typical wage ($/h)": "{:.2f}",
+                           "Starting wage / OEWS 25th percentile": "{:.2f}",
+                           "Typical wage / OEWS median": "{:.2f}"},
+                  note="Medians over employers of each employer's answer; ratios above 1 mean "
+                       "the employers who answered pay more than the area's OEWS figure. "
+                       f"Family-sustaining wage: ${jq.family_sustaining_hourly:.2f} an hour "
+                       f"({jq.basis}). Occupations with fewer than "
+                       f"{ctx.rule.min_respondents} employers are not shown.")
 
 
 def show_job_quality(ctx: Context) -> None:
