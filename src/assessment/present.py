@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable, Mapping
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
@@ -29,11 +30,11 @@ def _fmt(value: object, fmt: str | None) -> str:
             return fmt.format(value)
         except (ValueError, TypeError):
             return html.escape(str(value))
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
-    if isinstance(value, int):
+    if isinstance(value, int | np.integer):
         return _FMT_INT.format(value)
-    if isinstance(value, float):
+    if isinstance(value, float | np.floating):
         # counts and dollars read best whole; small fractions (ratios, LQs) keep two places
         whole = float(value).is_integer() or abs(value) >= 100
         return _FMT_INT.format(value) if whole else f"{value:,.2f}"
@@ -47,7 +48,8 @@ def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> st
     for row in df.itertuples(index=False):
         cells = []
         for col, value in zip(df.columns, row, strict=True):
-            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            numeric = (isinstance(value, int | float | np.number)
+                       and not isinstance(value, bool | np.bool_))
             cls = ' class="num"' if numeric else ""
             cells.append(f"<td{cls}>{_fmt(value, formats.get(col))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")

@@ -544,6 +544,8 @@ def findings(ctx: Context) -> list[str]:
                          f"employers expect about {total} hires (95% confidence interval in "
                          "brackets) over three years in the occupations they reported.")
         htf = hard_to_fill(ctx)
+        # a headline needs a broad base: at least twice the disclosure minimum of employers
+        htf = htf[htf["Employers with the occupation"] >= 2 * ctx.rule.min_respondents]
         if not htf.empty:
             top = htf.iloc[0]
             items.append(f"{top['Occupation']} is the hardest to fill: "
