@@ -71,11 +71,19 @@ class RemoteFile:
     kind: str = "csv"  # csv | text | json | xlsx | xls | zip
     params: dict[str, str] = field(default_factory=dict)  # query; secrets are redacted
     validate: Callable[[Path], object] | None = None  # parse the body; raise on bad
+    json_body: dict | None = None  # set for APIs that take a JSON POST (BLS Public Data API)
 
     @property
     def public_url(self) -> str:
         """The URL with its query, secrets removed: safe for manifests, logs and reports."""
         return redact(self.url, self.params)
+
+    @property
+    def public_request(self) -> dict | None:
+        """The POST body without its secrets (e.g. ``registrationkey``), for the manifest."""
+        if self.json_body is None:
+            return None
+        return {k: v for k, v in self.json_body.items() if k.lower() not in SECRET_PARAMS}
 
 
 @dataclass
@@ -280,7 +288,9 @@ def _download_once(s: requests.Session, rf: RemoteFile, tmp: Path) -> tuple[int,
     host = urlsplit(rf.url).netloc
     _pause(host)
     try:
-        resp = s.get(rf.url, params=rf.params or None, timeout=POLICY.timeout, stream=True)
+        method = "GET" if rf.json_body is None else "POST"
+        resp = s.request(method, rf.url, params=rf.params or None, json=rf.json_body,
+                         timeout=POLICY.timeout, stream=True)
     except (requests.Timeout, requests.ConnectionError) as exc:
         raise _Retryable(f"{rf.public_url}: {type(exc).__name__}") from None
     with resp:
@@ -356,6 +366,8 @@ def _fetch_one(s: requests.Session, rf: RemoteFile) -> dict:
         "sha256": digest,
         "origin": "download",
     }
+    if rf.json_body is not None:
+        entry.update(method="POST", request=rf.public_request)
     record(rf.dest, entry)
     log.info("fetched %s (%d bytes)", rf.public_url, size)
     return entry

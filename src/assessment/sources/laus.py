@@ -27,19 +27,15 @@ QCEW), ``area_title``, ``year``, ``period`` (``A`` annual average, ``01``-``12``
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import re
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 import requests
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from assessment import download
 from assessment.constants import QCEW_US
@@ -395,27 +391,6 @@ def api_payload(series: list[str], start: int, end: int, key: str | None) -> dic
     return body
 
 
-class _Retry(Exception):
-    pass
-
-
-def _post_once(s: requests.Session, payload: dict) -> bytes:
-    try:
-        resp = s.post(API_URL, json=payload, timeout=download.POLICY.timeout)
-    except (requests.Timeout, requests.ConnectionError) as exc:
-        raise _Retry(f"{API_URL}: {type(exc).__name__}") from None
-    if resp.status_code == 429 or resp.status_code >= 500:
-        raise _Retry(f"{API_URL}: HTTP {resp.status_code}")
-    if resp.status_code >= 400:
-        raise DownloadError(f"{API_URL}: HTTP {resp.status_code} {resp.reason}.")
-    ctype = resp.headers.get("Content-Type", "").lower()
-    if "html" in ctype or resp.content.lstrip()[:1] == b"<":
-        raise DownloadError(f"{API_URL} returned an HTML page instead of JSON (often a block"
-                            f" page: check {download.CONTACT_ENV} is a real address, wait, and"
-                            " retry).")
-    return resp.content
-
-
 def fetch_api(series: list[str], start: int, end: int, dest: Path, *,
               http: requests.Session | None = None, vintage: str | None = None) -> Path:
     """POST one API request and save the response as received; refuse any failed answer.
@@ -433,50 +408,14 @@ def fetch_api(series: list[str], start: int, end: int, dest: Path, *,
     if key is None:
         log.warning("no %s set: BLS sends monthly values only (no annual averages)",
                     API_KEY_ENV)
-    payload = api_payload(series, start, end, key)
-    s = http or download.session()
-    policy = download.POLICY
-    retrying = Retrying(stop=stop_after_attempt(policy.attempts),
-                        wait=wait_exponential(multiplier=policy.backoff, max=policy.max_wait),
-                        retry=retry_if_exception_type(_Retry), reraise=True)
-    try:
-        body = retrying(_post_once, s, payload)
-    except _Retry as exc:
-        raise DownloadError(f"{exc} after {policy.attempts} attempts; the server is busy or"
-                            " down. Try again later.") from None
-    try:
-        answer = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise DownloadError(f"{API_URL} did not return JSON (first bytes {body[:40]!r}).") from None
-    if not isinstance(answer, dict) or answer.get("status") != API_SUCCEEDED:
-        status = answer.get("status") if isinstance(answer, dict) else None
-        messages = "; ".join(answer.get("message") or []) if isinstance(answer, dict) else ""
-        raise DownloadError(f"BLS API answered {status}: {messages or 'no message'}."
-                            " Nothing was saved.")
-    for message in answer.get("message") or []:
+    rf = download.RemoteFile(
+        url=API_URL, dest=dest, source="BLS LAUS (API)", vintage=vintage or f"{start}-{end}",
+        kind="json", json_body=api_payload(series, start, end, key), validate=read)
+    # download.fetch retries, refuses HTML and failed answers (read() rejects any status but
+    # REQUEST_SUCCEEDED), writes atomically and records the request without the key.
+    download.fetch([rf], http=http)
+    for message in json.loads(dest.read_bytes()).get("message") or []:
         log.warning("BLS API: %s", message)
-
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-        try:
-            read(tmp)
-        except InputError as exc:
-            raise DownloadError(f"{API_URL} answered but the response is not usable; nothing"
-                                f" was saved.\n{exc}") from None
-        os.replace(tmp, dest)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    public = {k: v for k, v in payload.items() if k.lower() not in download.SECRET_PARAMS}
-    download.record(dest, {
-        "url": API_URL, "method": "POST", "request": public, "source": "BLS LAUS (API)",
-        "vintage": vintage or f"{start}-{end}",
-        "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
-        "bytes": dest.stat().st_size, "sha256": download.sha256_of(dest), "origin": "download",
-    })
     return dest
 
 
