@@ -28,7 +28,7 @@ from assessment.region import Region
 
 SURVEYS = ("employer", "union")
 PLATFORMS_FILE = "platforms.yml"
-CODELISTS_DIR = Path(__file__).resolve().parent / "codelists"
+CODELISTS_DIR = paths.SURVEY_CODELISTS_DIR
 COUNTIES = "counties"  # a code list filled from the region file
 
 VarType = Literal["single", "multi", "rating", "boolean", "integer", "number", "naics", "soc",
