@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-OUT_DIR = Path(__file__).resolve().parents[1] / "src" / "assessment" / "survey" / "codelists"
+from assessment.paths import SURVEY_CODELISTS_DIR as OUT_DIR
 
 # Published size of 2022 NAICS (Census Bureau, 2022 NAICS Manual): 20 sectors (three written
 # as ranges: 31-33, 44-45, 48-49), 96 subsectors, 1,012 six-digit national industries. The
