@@ -37,3 +37,13 @@ def test_layout_tree_folders_exist():
 def test_readme_shows_the_two_commands_and_ci_runs_the_test_command():
     assert "make sample-report" in README and "make test" in README
     assert "make test" in (paths.ROOT / ".ci" / "run").read_text()
+
+
+def test_each_source_saves_where_its_row_says(region):
+    """The table's 'saved under' is prose; it must agree with the paths the code builds."""
+    dirs = paths.data_dirs(paths.Mode.REAL)
+    for name, module in sources.all_sources().items():
+        prefix = module.INFO.saved_under.split("{", 1)[0]  # oews names a release folder
+        for rf in module.remote_files(region, dirs):
+            where = rf.dest.relative_to(paths.ROOT).as_posix()
+            assert where.startswith(prefix), f"{name}: {where} is not under {prefix}"
