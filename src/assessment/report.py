@@ -29,7 +29,9 @@ from assessment.region import Region
 TITLE = "Industrial Manufacturing Technician Apprenticeship"
 SUBTITLE = "Industry, workforce and regional needs assessment"
 SAMPLE_MARK = "SAMPLE REPORT: SYNTHETIC DATA, NOT REAL STATISTICS"
-_md = mistune.create_markdown(plugins=["table", "strikethrough"])
+# Raw HTML passes through: the Markdown is the project's own (notebooks, methods.md, computed
+# findings); survey answers never reach it.
+_md = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 
 
 @dataclass
@@ -49,35 +51,30 @@ def _skip(cell) -> bool:
 
 
 def _markdown(text: str, chapter: Chapter, first: bool) -> str:
-    out = []
+    """Markdown to HTML, with ``#`` (the chapter title, first cell only) and ``##`` headings
+    given anchors for the contents; the text between headings is rendered in place."""
+    parts: list[str] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            parts.append(_md("\n".join(chunk)))
+            chunk.clear()
+
     for line in text.splitlines():
         if line.startswith("# ") and first and not chapter.title:
+            flush()
             chapter.title = line[2:].strip()
-            out.append(f'<h1 id="{chapter.anchor}">{html.escape(chapter.title)}</h1>')
-            continue
-        if line.startswith("## "):
+            parts.append(f'<h1 id="{chapter.anchor}">{html.escape(chapter.title)}</h1>')
+        elif line.startswith("## "):
+            flush()
             anchor = f"{chapter.anchor}-{len(chapter.headings) + 1}"
             chapter.headings.append((anchor, line[3:].strip()))
-            out.append(f'<h2 id="{anchor}">{html.escape(line[3:].strip())}</h2>')
-            continue
-        out.append(line)
-    rest = "\n".join(o for o in out if not o.startswith("<h"))
-    heads = [o for o in out if o.startswith("<h")]
-    # keep headings in place: render chunk by chunk
-    if not heads:
-        return _md(rest)
-    html_parts, buf = [], []
-    for o in out:
-        if o.startswith("<h"):
-            if buf:
-                html_parts.append(_md("\n".join(buf)))
-                buf = []
-            html_parts.append(o)
+            parts.append(f'<h2 id="{anchor}">{html.escape(line[3:].strip())}</h2>')
         else:
-            buf.append(o)
-    if buf:
-        html_parts.append(_md("\n".join(buf)))
-    return "".join(html_parts)
+            chunk.append(line)
+    flush()
+    return "".join(parts)
 
 
 def _output_html(output, chapter: Chapter) -> str:

@@ -19,7 +19,6 @@ bare) and BLS's suppression convention (``disclosure_code`` ``N`` with zeros pub
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,13 +134,11 @@ def area_frame(universe: Universe, area: str, year: int) -> pd.DataFrame:
 def to_csv_text(frame: pd.DataFrame) -> str:
     """BLS's quoting: header and code columns quoted, numbers bare, CRLF-free."""
     buf = io.StringIO()
-    w = csv.writer(buf, quoting=csv.QUOTE_NONE, lineterminator="\n", escapechar="\\")
     buf.write(",".join(f'"{h}"' for h in frame.columns) + "\n")
     for row in frame.itertuples(index=False):
         cells = [f'"{v}"' if col in _QUOTED else str(v) for col, v in zip(frame.columns, row,
                                                                         strict=True)]
         buf.write(",".join(cells) + "\n")
-    del w
     return buf.getvalue()
 
 
