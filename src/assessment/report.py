@@ -223,7 +223,8 @@ def quality_appendix(mode: Mode) -> str:
             "withheld number. The table counts, for every processed table behind the report, "
             "the rows that carry each flag.</p>"
             '<figure class="table"><figcaption>Suppressed, top-coded and unreliable values by '
-            "table</figcaption>" + table_html(table) + "</figure></section>")
+            "table</figcaption>" + table_html(table, {"share (%)": "{:.1f}"})
+            + "</figure></section>")
 
 
 def _vintages(values: pd.Series) -> str:
