@@ -104,7 +104,11 @@ lint: $(INSTALLED) ## Ruff, and a check that notebooks carry no outputs
 	$(BIN)/nbstripout --keep-id --verify $(NOTEBOOKS)
 
 .PHONY: bench
-bench: $(INSTALLED) ## Benchmark the OEWS region-filtered read on a full-size national file (prints figures)
+bench: $(INSTALLED) ## Benchmark the rebuild loop against its floor, and the OEWS read (prints figures)
+	$(BIN)/python benchmarks/build.py
+
+.PHONY: bench-oews
+bench-oews: $(INSTALLED) ## Benchmark the OEWS region-filtered read on a full-size national file
 	$(BIN)/python benchmarks/oews_read.py
 
 .PHONY: hooks
