@@ -12,9 +12,11 @@ import typer
 from assessment import paths
 from assessment.cliutil import fail as _fail
 from assessment.cliutil import region_or_exit as _load
-from assessment.errors import DownloadError, InputError, MissingDataError
 from assessment.paths import Mode
 from assessment.survey.cli import app as survey_app
+
+# Each command imports what it needs when it runs (pandas, pydantic, the sources...), so a
+# command pays only for its own imports (`python -X importtime -m assessment --help`).
 
 app = typer.Typer(help="San Joaquin Valley manufacturing needs assessment.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -43,6 +45,7 @@ def read(
 ) -> None:
     """Parse one file in the agency's own layout into the project's tidy table."""
     from assessment import sources
+    from assessment.errors import InputError
 
     try:
         module = sources.get(source)
@@ -72,6 +75,7 @@ def data(
 ) -> None:
     """Fetch every public file the region needs that is not already in data/raw."""
     from assessment import download, sources
+    from assessment.errors import DownloadError, MissingDataError
 
     reg = _load(region)
     dirs = paths.data_dirs(mode)
@@ -110,6 +114,7 @@ def sample(region: RegionOpt = paths.DEFAULT_REGION) -> None:
 def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL) -> None:
     """Parse and validate raw files into data/processed/*.parquet (stops if any are missing)."""
     from assessment import dataset
+    from assessment.errors import InputError, MissingDataError
 
     try:
         written = dataset.build(_load(region), mode)
@@ -128,6 +133,32 @@ def report(mode: ModeOpt = Mode.SAMPLE,
     out = build(mode, _load(region))
     for path in out:
         typer.echo(f"wrote {path}")
+
+
+@app.command("run-notebook")
+def run_notebook(
+    notebook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Notebook.")],
+    output: Annotated[Path, typer.Argument(help="Where the executed notebook goes.")],
+    parameter: Annotated[list[str] | None, typer.Option(
+        "-p", "--parameter", help="NAME=VALUE for the parameters cell (repeatable).")] = None,
+    kernel: Annotated[str, typer.Option("-k", "--kernel", help="Jupyter kernel.")] = "python3",
+) -> None:
+    """Run a notebook in a fresh kernel (papermill); print its time, or the failing cell."""
+    import yaml
+
+    from assessment.runner import NotebookFailed, run_notebook
+
+    params = {}
+    for item in parameter or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            _fail(f"-p {item!r}: write NAME=VALUE", 2)
+        params[name] = yaml.safe_load(value)  # numbers and booleans typed, as papermill does
+    try:
+        seconds = run_notebook(notebook, output, params, kernel)
+    except NotebookFailed as exc:
+        _fail(str(exc))
+    typer.echo(f"notebook {notebook.stem:<28} {seconds:5.1f} s")
 
 
 @app.command("sources-table")
