@@ -14,7 +14,27 @@ INSTALLED := $(VENV)/.installed
 
 SRC := $(shell find src -type f \( -name '*.py' -o -name '*.css' -o -name '*.yml' \) 2>/dev/null)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
-PAPERMILL = $(BIN)/papermill --no-progress-bar --log-level WARNING -k $(KERNEL)
+# One line per stage and notebook, with its time (`assessment run-notebook` wraps papermill).
+RUN_NOTEBOOK = $(BIN)/assessment run-notebook -k $(KERNEL)
+
+# Notebooks run in parallel, one job per core (`make -j1 ...` still wins); each job's output is
+# printed whole when it ends.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += -j$(JOBS) --output-sync=target --no-print-directory
+
+# Prerequisites follow the real imports: DEPS_SAMPLE (sample generators), DEPS_PROCESS (sources),
+# DEPS_NB_<notebook> (the notebook and the modules it imports) and DEPS_REPORT (the assembler),
+# each with what it imports inside src/, written by a static scan (src/assessment/makedeps.py,
+# standard library only) and rewritten when a module or notebook changes.
+DEPS_MK := .make/deps.mk
+$(DEPS_MK): $(SRC) $(NOTEBOOKS)
+	@PYTHONPATH=src $(PYTHON) -m assessment.makedeps $@ $(NOTEBOOKS)
+# Goals that build nothing from src/ do not need it.
+ifneq ($(filter-out help clean venv hooks lab lint test data data-plan bench bench-oews,\
+	$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+include $(DEPS_MK)
+endif
+.SECONDEXPANSION:
 
 # --- environment -----------------------------------------------------------------------------
 
@@ -36,20 +56,20 @@ SAMPLE_EXECUTED := $(patsubst notebooks/%,reports/executed/sample/%,$(NOTEBOOKS)
 SAMPLE_REPORT := reports/needs-assessment-sample.pdf reports/needs-assessment-sample.html \
 	reports/needs-assessment-sample.xlsx
 
-$(SAMPLE_RAW): $(SRC) $(REGION) | $(INSTALLED)
-	$(BIN)/assessment sample --region $(REGION)
-	touch $@
+$(SAMPLE_RAW): $(DEPS_SAMPLE) $(REGION) | $(INSTALLED)
+	@$(BIN)/assessment sample --region $(REGION)
+	@touch $@
 
-$(SAMPLE_PROCESSED): $(SAMPLE_RAW)
-	$(BIN)/assessment process --mode sample --region $(REGION)
-	touch $@
+$(SAMPLE_PROCESSED): $(SAMPLE_RAW) $(DEPS_PROCESS)
+	@$(BIN)/assessment process --mode sample --region $(REGION)
+	@touch $@
 
-reports/executed/sample/%.ipynb: notebooks/%.ipynb $(SAMPLE_PROCESSED)
+reports/executed/sample/%.ipynb: notebooks/%.ipynb $$(DEPS_NB_$$*) $(SAMPLE_PROCESSED)
 	@mkdir -p $(@D)
-	$(PAPERMILL) $< $@ -p region_path $(REGION) -p mode sample
+	@$(RUN_NOTEBOOK) $< $@ -p region_path=$(REGION) -p mode=sample
 
-$(SAMPLE_REPORT) &: $(SAMPLE_EXECUTED)
-	$(BIN)/assessment report --mode sample --region $(REGION)
+$(SAMPLE_REPORT) &: $(SAMPLE_EXECUTED) $(DEPS_REPORT)
+	@$(BIN)/assessment report --mode sample --region $(REGION)
 
 .PHONY: sample-report
 sample-report: $(SAMPLE_REPORT) ## Build reports/needs-assessment-sample.pdf from the synthetic sample (offline)
@@ -66,16 +86,16 @@ PROCESSED := data/processed/.complete
 EXECUTED := $(patsubst notebooks/%,reports/executed/real/%,$(NOTEBOOKS))
 REPORT := reports/needs-assessment.pdf reports/needs-assessment.html reports/needs-assessment.xlsx
 
-$(PROCESSED): $(RAW_FILES) $(SURVEY_FILES) $(SRC) $(REGION) | $(INSTALLED)
-	$(BIN)/assessment process --mode real --region $(REGION)
-	touch $@
+$(PROCESSED): $(RAW_FILES) $(SURVEY_FILES) $(DEPS_PROCESS) $(REGION) | $(INSTALLED)
+	@$(BIN)/assessment process --mode real --region $(REGION)
+	@touch $@
 
-reports/executed/real/%.ipynb: notebooks/%.ipynb $(PROCESSED)
+reports/executed/real/%.ipynb: notebooks/%.ipynb $$(DEPS_NB_$$*) $(PROCESSED)
 	@mkdir -p $(@D)
-	$(PAPERMILL) $< $@ -p region_path $(REGION) -p mode real
+	@$(RUN_NOTEBOOK) $< $@ -p region_path=$(REGION) -p mode=real
 
-$(REPORT) &: $(EXECUTED)
-	$(BIN)/assessment report --mode real --region $(REGION)
+$(REPORT) &: $(EXECUTED) $(DEPS_REPORT)
+	@$(BIN)/assessment report --mode real --region $(REGION)
 
 .PHONY: report
 report: $(REPORT) ## Build reports/needs-assessment.pdf from the real files in data/raw
@@ -117,7 +137,7 @@ hooks: $(INSTALLED) ## Install the git pre-commit hooks (ruff, nbstripout)
 
 .PHONY: clean
 clean: ## Remove processed data and reports (raw data is never touched)
-	rm -rf data/processed/*.parquet data/processed/.complete data/sample reports/executed
+	rm -rf data/processed/*.parquet data/processed/.complete data/sample reports/executed .make
 	rm -f reports/needs-assessment*.{pdf,html,xlsx}
 
 .PHONY: help

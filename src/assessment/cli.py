@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,14 @@ from assessment.survey.cli import app as survey_app
 
 # Each command imports what it needs when it runs (pandas, pydantic, the sources...), so a
 # command pays only for its own imports (`python -X importtime -m assessment --help`).
+
+_STARTED = time.perf_counter()
+
+
+def _took() -> str:
+    """Seconds since this command started (imports included), for its one progress line."""
+    return f"{time.perf_counter() - _STARTED:.1f} s"
+
 
 app = typer.Typer(help="San Joaquin Valley manufacturing needs assessment.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -107,11 +116,14 @@ def sample(region: RegionOpt = paths.DEFAULT_REGION) -> None:
     from assessment import sample as sample_bundle
 
     written = sample_bundle.build(_load(region))
-    typer.echo(f"sample bundle: {len(written)} files under {paths.data_dirs(Mode.SAMPLE).raw}")
+    typer.echo(f"sample bundle: {len(written)} files under"
+               f" {_rel(paths.data_dirs(Mode.SAMPLE).raw)} ({_took()})")
 
 
 @app.command()
-def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL) -> None:
+def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL,
+            verbose: Annotated[bool, typer.Option("--list", help="Name every table.")] = False,
+            ) -> None:
     """Parse and validate raw files into data/processed/*.parquet (stops if any are missing)."""
     from assessment import dataset
     from assessment.errors import InputError, MissingDataError
@@ -120,8 +132,15 @@ def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL)
         written = dataset.build(_load(region), mode)
     except (MissingDataError, InputError) as exc:
         _fail(str(exc))
-    for path in written:
-        typer.echo(f"wrote {path}")
+    if verbose:
+        for path in written:
+            typer.echo(f"wrote {path}")
+    typer.echo(f"processing: {len(written)} tables under"
+               f" {_rel(paths.data_dirs(mode).processed)} ({_took()})")
+
+
+def _rel(path: Path) -> Path:
+    return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
 
 
 @app.command()
@@ -131,8 +150,8 @@ def report(mode: ModeOpt = Mode.SAMPLE,
     from assessment.report import build
 
     out = build(mode, _load(region))
-    for path in out:
-        typer.echo(f"wrote {path}")
+    names = ", ".join(str(_rel(p)) for p in out)
+    typer.echo(f"report: {names} ({_took()})")
 
 
 @app.command("run-notebook")

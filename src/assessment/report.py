@@ -85,7 +85,7 @@ def _output_html(output, chapter: Chapter) -> str:
     kind = meta.get("kind")
     if kind == "findings":
         chapter.findings.extend(meta.get("items", []))
-        return f'<div class="findings">{_md(data.get("text/markdown", ""))}</div>'
+        return f'<div class="findings">{_md(_as_text(data.get("text/markdown", "")))}</div>'
     if kind == "table":
         frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split")
         chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
