@@ -46,25 +46,18 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _process_source(name: str, region: Region, dirs: DataDirs) -> list[Path]:
-    process = getattr(sources.get(name), "process", None)
-    if process is None:
-        return []
-    return [write_table(frame, dirs.processed_file(table))
-            for table, frame in process(region, dirs).items()]
-
-
-def build(region: Region, mode: Mode | str = Mode.REAL, jobs: int | None = None) -> list[Path]:
-    """Every source's processed tables, the sources in parallel (one process per core unless
-    ``jobs`` says; each writes its own tables), then the survey exports."""
-    from assessment.parallel import run_all
-
+def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
     dirs = data_dirs(mode)
     missing = missing_files(region, dirs)
     if missing:
         raise MissingDataError(missing)
-    tasks = [(name, region, dirs) for name in sources.SOURCES]
-    written = [p for paths_ in run_all(_process_source, tasks, jobs) for p in paths_]
+    written = []
+    for module in sources.all_sources().values():
+        process = getattr(module, "process", None)
+        if process is None:
+            continue
+        for name, frame in process(region, dirs).items():
+            written.append(write_table(frame, dirs.processed_file(name)))
     # Survey exports (confidential) are ingested last; re-ingesting is idempotent.
     from assessment.survey.ingest import ingest_all
 

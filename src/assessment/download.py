@@ -188,27 +188,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-@contextlib.contextmanager
-def _folder_lock(folder: Path):
-    """An exclusive lock on the folder itself (no lock file), so processes writing files of the
-    same dataset in parallel (the sample bundle's builders) never lose a manifest entry."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
 def record(dest: Path, entry: dict) -> None:
-    with _folder_lock(dest.parent):
-        manifest = read_manifest(dest.parent)
-        manifest[dest.name] = entry
-        body = json.dumps(dict(sorted(manifest.items())), indent=2, sort_keys=True) + "\n"
-        _write_atomic(manifest_path(dest), body.encode())
+    manifest = read_manifest(dest.parent)
+    manifest[dest.name] = entry
+    body = json.dumps(dict(sorted(manifest.items())), indent=2, sort_keys=True) + "\n"
+    _write_atomic(manifest_path(dest), body.encode())
 
 
 def all_manifests(raw_dir: Path) -> list[dict]:

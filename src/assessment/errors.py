@@ -37,7 +37,6 @@ class InputError(ValueError):
         if isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
-        self.limit = limit
         lines = [str(p) for p in self.problems[:limit]]
         more = len(self.problems) - limit
         if more > 0:
@@ -46,17 +45,10 @@ class InputError(ValueError):
             f"{len(self.problems)} problem(s) in input:\n  " + "\n  ".join(lines)
         )
 
-    def __reduce__(self):  # raised in a worker process, re-raised in the parent intact
-        return _rebuild_input_error, (type(self), self.problems, self.limit)
-
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame([p.__dict__ for p in self.problems])
-
-
-def _rebuild_input_error(cls: type[InputError], problems: list[Problem], limit: int):
-    return cls(problems, limit=limit)
 
 
 class DownloadError(RuntimeError):

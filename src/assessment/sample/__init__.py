@@ -31,17 +31,10 @@ BUILDERS: dict[str, str] = {
 }
 
 
-def _build_one(module: str, region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
-    return importlib.import_module(module).build(region, dirs, universe)
-
-
-def build(region: Region, dirs: DataDirs | None = None, seed: int = SEED,
-          jobs: int | None = None) -> list[Path]:
-    """Every builder's files. Builders are independent (each seeds its own generator from the
-    universe's seed), so they run in parallel, one process per core unless ``jobs`` says."""
-    from assessment.parallel import run_all
-
+def build(region: Region, dirs: DataDirs | None = None, seed: int = SEED) -> list[Path]:
     dirs = dirs or data_dirs(Mode.SAMPLE)
     universe = Universe(region, seed)
-    tasks = [(module, region, dirs, universe) for module in BUILDERS.values()]
-    return [p for written in run_all(_build_one, tasks, jobs) for p in written]
+    written: list[Path] = []
+    for module in BUILDERS.values():
+        written += importlib.import_module(module).build(region, dirs, universe)
+    return written
