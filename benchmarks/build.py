@@ -100,8 +100,8 @@ def project_copy(work: Path) -> Path:
 
 def _make(proj: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "ASSESSMENT_ROOT": str(proj), **(env or {})}
-    return subprocess.run(["make", "-C", str(proj), *args], env=env, capture_output=True,
-                          text=True)
+    return subprocess.run(["make", "--no-print-directory", "-C", str(proj), *args], env=env,
+                          capture_output=True, text=True)
 
 
 STAGES = [  # (stage, words in the recipe line that mark it), first match wins

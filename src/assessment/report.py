@@ -193,9 +193,16 @@ def quality_table(mode: Mode) -> pd.DataFrame:
     A flag is any column named for suppression, top-coding, unreliability or a status flag
     (every parser keeps the agency's flags as columns), so a new source's flags are counted
     here without further code."""
+    import pyarrow.parquet as pq
+
     rows = []
     for path in sorted(paths.data_dirs(mode).processed.glob("*.parquet")):
-        frame = pd.read_parquet(path)
+        # only the flag columns are read (the row count comes from the file's metadata)
+        wanted = [c for c in pq.read_schema(path).names
+                  if any(w in c.lower() for w in _FLAG_WORDS)]
+        if not wanted:
+            continue
+        frame = pd.read_parquet(path, columns=wanted)
         labels = _flag_labels(frame)
         if labels.empty or frame.empty:
             continue
