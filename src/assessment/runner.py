@@ -34,9 +34,12 @@ class NotebookFailed(Exception):
     traceback: str
 
     def __str__(self) -> str:
-        where = f"cell {self.cell}" if self.cell is not None else "a cell"
-        if self.execution_count is not None:
-            where += f" (In [{self.execution_count}])"
+        if self.cell is None:
+            where = "the kernel"
+        else:
+            where = f"cell {self.cell}"
+            if self.execution_count is not None:
+                where += f" (In [{self.execution_count}])"
         source = "\n".join("    " + line for line in self.source.strip().splitlines())
         trace = self.traceback.rstrip()
         error = "" if trace.endswith(self.error) else self.error
@@ -97,7 +100,7 @@ def run_notebook(notebook: Path, output: Path, parameters: dict | None = None,
             try:
                 pm.execute_notebook(
                     str(notebook), str(output), parameters=parameters or {},
-                    kernel_name=kernel, progress_bar=False, log_output=False,
+                    kernel_name=kernel, language="python", progress_bar=False, log_output=False,
                     request_save_on_cell_execute=False, cwd=str(cwd) if cwd else None,
                     kernel_manager_class=QuietKernelManager)
             except PapermillExecutionError as exc:
