@@ -428,6 +428,8 @@ def layout(raw: RawExport, index: HeaderIndex, cmap: ColumnMap | None = None,
                 target = Target("ignore")
             else:
                 seen[target.key] = header
+        if mapped and len(texts) > 1 and norm(texts[1]) != norm(header):
+            header = f"{header} ({texts[1]})"  # "Q9#2_1 (Occupations ... - Open positions)"
         columns.append(Column(j, header, target, tuple(texts), mapped))
 
     # Value maps: keyed by their column header, a wide field (prog1_program_type) or a

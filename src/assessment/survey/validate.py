@@ -655,8 +655,9 @@ class Checker:
                      if g.block is not None and g.block.name == block_name and g.n == n]
             given = [headers.get(name, name) for name in entry if name in res.answers]
             if given:
-                bad(header, answer, f"answered as no {block_name} entry, yet"
-                    f" {', '.join(given)} answered", "no_entry_with_answers")
+                bad(header, answer, f"this answer means no {block_name} entry, yet"
+                    f" {', '.join(repr(g) for g in given)} is answered",
+                    "no_entry_with_answers")
             for name in entry:
                 res.answers.pop(name, None)
                 missing.pop(name, None)
