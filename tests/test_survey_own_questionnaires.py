@@ -201,6 +201,12 @@ def test_own_exports_ingest_through_ingest_all(own, region, dirs):
                                     " Welders (51-4121) - Current employees) (4) (value '6')")
     uq = pd.read_csv(next((dirs.quarantine / "union").glob("*.csv")), dtype=str)
     assert dict(zip(uq.file_row.astype(int), uq.rules, strict=True)) == UNION_PLANTED
+    # Names, e-mails, response ids and comments stay in the confidential folder.
+    for table in dirs.processed.glob("*.parquet"):
+        frame = pd.read_parquet(table)
+        cells = " ".join(map(str, [*frame.columns, *frame.to_numpy().ravel()]))
+        for secret in ("example.org", "Alpha Foods", "Local 100", "R_e0", "Thanks"):
+            assert secret not in cells, (table.name, secret)
 
 
 def _typo_map(own, tmp_path):
@@ -341,3 +347,37 @@ def test_validate_cli_uses_the_map_beside_and_shows_ids_on_request(own, dirs, mo
     shown = runner.invoke(app, ["survey", "validate", "employer", export,
                                 "--show-response-ids"])
     assert "row 9 (response 6, id R_e06)" in shown.output
+
+
+def test_readme_example_map_is_valid(region, tmp_path):
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\nsurvey: employer", 1)[1].split("```", 1)[0]
+    cmap = tmp_path / "export.map.yml"
+    cmap.write_text("survey: employer" + block, encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "RecordedDate,Q2,naics,total_employment,Is your production workforce unionized?,"
+        "Would you host IMT apprentices?,Machinists (51-4041) - Current employees,"
+        "Machinists (51-4041) - Open positions,Maintenance mechanics - Hard to fill?,"
+        "Internal note\n"
+        "2026-03-02,Fresno,311421,40,Yes - some,Maybe,12,3,Yes,call back\n", encoding="utf-8")
+    checked = check_file("employer", export, region)
+    # Mechanics: hard to fill given, but no headcount (a required answer in the block).
+    assert [(p.column, rule_name(p)) for p in checked.problems] == [
+        ("occ2_headcount", "required")]
+    a = checked.rows[0].answers
+    assert (a["union_status"], a["occ1_soc"], a["occ1_headcount"], a["occ2_soc"]) == (
+        "some", "51-4041", 12, "49-9041")
+    assert "host_apprentices" not in a and "occ5_soc" not in a  # entry 5 has no answers
+
+
+def test_codebook_rules_must_name_known_variables(tmp_path):
+    from assessment.survey.codebook import CodebookError
+
+    text = (paths.SURVEY_CODEBOOKS_DIR / "union.yml").read_text(encoding="utf-8")
+    (tmp_path / "union.yml").write_text(text.replace("right: membership_total}",
+                                                     "right: membership_totl}", 1),
+                                        encoding="utf-8")
+    with pytest.raises(CodebookError, match="rule manufacturing_members_within_total:"
+                                            " 'membership_totl' names no variable"):
+        load_codebook("union", tmp_path)

@@ -126,6 +126,8 @@ def ingest(survey: SurveyArg, file: ExportArg, column_map: MapOpt = None,
         _fail(f"{file} was not ingested (nothing written):\n{exc}", EXIT_MAP)
     except (InputError, CodebookError) as exc:
         _fail(f"{file} was not ingested (nothing written):\n{exc}")
+    if res.map_path is not None:
+        typer.echo(f"column map: {res.map_path}")
     typer.echo(res.summary())
     if res.quarantine_file is not None:
         typer.echo(f"quarantined rows and their reasons: {res.quarantine_file}")

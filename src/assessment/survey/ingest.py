@@ -122,6 +122,7 @@ class IngestResult:
     quarantined: int
     quarantine_file: Path | None
     already_ingested: bool = False
+    map_path: Path | None = None  # the column map used, if any
 
     @property
     def accepted(self) -> int:
@@ -354,6 +355,7 @@ def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *
     cb = checker.codebook
     if column_map is None:
         column_map = map_beside(path)
+    map_path = None
     if column_map is not None and not isinstance(column_map, ColumnMap):
         map_path = Path(column_map)
         column_map = load_column_map(map_path)
@@ -366,7 +368,8 @@ def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *
         p = prior.iloc[0]
         return IngestResult(survey, p["ingest_id"], p["wave"], int(p["input_rows"]),
                             int(p["accepted_new"]), int(p["accepted_before"]),
-                            int(p["quarantined"]), None, already_ingested=True)
+                            int(p["quarantined"]), None, already_ingested=True,
+                            map_path=map_path)
 
     checked = checker.check_file(path, column_map, beside=False)
     if checked.file_problems:
@@ -419,7 +422,7 @@ def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *
     _append(dirs, cb.respondent_table, _frame(records, resp_cols), ["respondent_id"])
 
     result = IngestResult(survey, ingest_id, wave, len(checked.rows), len(accepted), before,
-                          len(refused), quarantine_file)
+                          len(refused), quarantine_file, map_path=map_path)
     assert result.input_rows == result.accepted + result.quarantined
     entry = _log_frame(pd.DataFrame([{
         "ingest_id": ingest_id, "survey": survey, "wave": wave, "mode": dirs.mode.value,
