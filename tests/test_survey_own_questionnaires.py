@@ -381,3 +381,17 @@ def test_codebook_rules_must_name_known_variables(tmp_path):
     with pytest.raises(CodebookError, match="rule manufacturing_members_within_total:"
                                             " 'membership_totl' names no variable"):
         load_codebook("union", tmp_path)
+
+
+def test_unreadable_or_invalid_map_is_a_map_error(own, region, tmp_path):
+    export = own / "employer_platform.csv"
+    broken = tmp_path / "broken.map.yml"
+    broken.write_text("columns: {Q2: county\n", encoding="utf-8")  # unclosed mapping
+    with pytest.raises(ColumnMapError, match="not valid YAML"):
+        check_file("employer", export, region, broken)
+    unknown = tmp_path / "unknown.map.yml"
+    unknown.write_text("survey: employer\nresponses: {unfinished: drop}\n", encoding="utf-8")
+    with pytest.raises(ColumnMapError) as err:
+        check_file("employer", export, region, unknown)
+    assert err.value.path == str(unknown)
+    assert err.value.errors[0].startswith("responses.unfinished:")

@@ -123,7 +123,10 @@ def _str(value: object) -> str | None:
 
 def load_column_map(path: str | Path) -> ColumnMap:
     path = Path(path)
-    raw = _load_yaml(path, "column map")
+    try:
+        raw = _load_yaml(path, "column map")
+    except CodebookError as exc:
+        raise ColumnMapError(path, [str(exc).removeprefix(f"{path}: ")]) from None
     # YAML reads unquoted labels such as Yes/No or 1 as booleans/numbers: compare as text;
     # null stays null (an answer that means "missing").
     if isinstance(raw.get("columns"), dict):
@@ -146,7 +149,7 @@ def load_column_map(path: str | Path) -> ColumnMap:
     try:
         return _validated(ColumnMap, raw, path, "column map")
     except CodebookError as exc:
-        raise ColumnMapError(path, str(exc).split("\n")[1:]) from None
+        raise ColumnMapError(path, [line.strip() for line in str(exc).split("\n")[1:]]) from None
 
 
 def map_beside(export: Path) -> Path | None:
