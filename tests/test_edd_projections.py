@@ -515,3 +515,23 @@ def test_sample_keeps_edd_flags(sample):
     minor = table[table.soc_level == 3]
     assert len(minor) and minor.median_hourly.isna().all()
     assert not (table[["median_hourly", "median_annual"]] == 0).any().any()
+
+
+# --- the report's words -----------------------------------------------------------------------
+
+
+def test_report_says_openings_are_annual_averages(region, tmp_path):
+    from assessment.paths import Mode
+    from assessment.sections import occupations as occ
+
+    def note(edd):
+        empty = pd.DataFrame()
+        return occ.openings_note(occ.Context(region, Mode.REAL, empty, empty, edd, empty, empty,
+                                             empty))
+
+    current = note(proj.read(CURRENT))
+    assert "EDD's 2023–2033 projections" in current
+    assert ("growth, as annual averages (EDD publishes this release's figures as totals over "
+            "the 10 years of the projection; they are divided here by its length)") in current
+    older = note(proj.read(write(tmp_path / "frsn_OccProj.xlsx", pristine_rows())))
+    assert "growth, as annual averages (as EDD publishes them)" in older
