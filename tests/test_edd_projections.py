@@ -244,6 +244,26 @@ def test_both_layouts_give_the_same_annual_figures(tmp_path):
     pd.testing.assert_frame_equal(old[cols].reset_index(drop=True), new[cols])
 
 
+def test_current_layout_reexported_by_pandas_reads_the_same(tmp_path):
+    """``pd.read_excel(...).to_excel(...)``: an index column in front, the first title row as a
+    header of ``Unnamed: n`` placeholders, the Notes sheet lost (so no wage quarter), and
+    EDD's category "None" read by pandas as missing (so the text columns differ)."""
+    dest = tmp_path / "frsn_occproj.xlsx"
+    pd.read_excel(CURRENT).to_excel(dest)
+    again = proj.read(dest)
+    first = proj.read(CURRENT)
+    assert set(again.wage_period) == {""}
+    same = [c for c in proj.TIDY_COLUMNS if c not in proj.TEXT + ["wage_period"]]
+    pd.testing.assert_frame_equal(again[same], first[same])
+
+
+def test_schema_describes_openings_as_annual_averages():
+    for col in ("exits", "transfers", "annual_change", "total_openings"):
+        assert "annual averages" in proj.SCHEMA.columns[col].description
+    assert "in percent" in proj.SCHEMA.columns["pct_change"].description
+    assert "$0" in proj.SCHEMA.columns["median_hourly"].description
+
+
 def test_span_comes_from_the_header_years(tmp_path):
     def five_years(ws):
         ws["D4"] = "Base Year Employment Estimate 2024[4][5]"
