@@ -19,6 +19,7 @@ from assessment.report import SAMPLE_MARK
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
+SLUG = "san-joaquin-valley"
 
 
 def _run(args: list[str], root: Path) -> subprocess.CompletedProcess:
@@ -39,11 +40,11 @@ def sample_root(tmp_path_factory) -> Path:
     _run([str(BIN / "assessment"), "sample", "--region", region], root)
     # Plant marker strings in every confidential field of an extra export of each survey;
     # test_no_survey_secret_reaches_any_output proves none survives the whole pipeline.
-    surveys = root / "data" / "sample" / "raw" / "surveys"
+    surveys = root / "data" / "sample" / SLUG / "raw" / "surveys"
     for survey in ("employer", "union"):
         _export(survey, surveys)
     _run([str(BIN / "assessment"), "process", "--mode", "sample", "--region", region], root)
-    out = root / "reports" / "executed" / "sample"
+    out = root / "reports" / "executed" / SLUG / "sample"
     out.mkdir(parents=True)
     for nb in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         _run([str(BIN / "papermill"), "--no-progress-bar", "-k", "python3", str(nb),
@@ -66,7 +67,8 @@ def _section_titles() -> list[str]:
 
 def test_every_notebook_runs_without_error(sample_root):
     for nb in paths.notebooks():
-        executed = json.loads((sample_root / "reports/executed/sample" / nb.name).read_text())
+        executed = json.loads(
+            (sample_root / "reports/executed" / SLUG / "sample" / nb.name).read_text())
         errors = [o for c in executed["cells"] if c["cell_type"] == "code"
                   for o in c.get("outputs", []) if o["output_type"] == "error"]
         assert errors == [], nb.name
@@ -76,7 +78,7 @@ def test_every_notebook_runs_without_error(sample_root):
 
 
 def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
-    reader = PdfReader(sample_root / "reports" / "needs-assessment-sample.pdf")
+    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-sample.pdf")
     pages = [p.extract_text() for p in reader.pages]
     text = " ".join(" ".join(pages).split())
     appendices = ["Appendix: Methods", "Appendix: Data quality and suppression",
@@ -89,7 +91,7 @@ def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
 
 
 def test_report_shows_no_code(sample_root):
-    html = (sample_root / "reports" / "needs-assessment-sample.html").read_text()
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     assert "import " not in html
     assert "present.table(" not in html
     assert "region_path" not in html
@@ -98,10 +100,10 @@ def test_report_shows_no_code(sample_root):
 def test_workbook_holds_every_table(sample_root):
     import openpyxl
 
-    wb = openpyxl.load_workbook(sample_root / "reports" / "needs-assessment-sample.xlsx")
+    wb = openpyxl.load_workbook(sample_root / "reports" / SLUG / "needs-assessment-sample.xlsx")
     assert "sources-files" in wb.sheetnames
     tables = [n for n in wb.sheetnames if n != "sources-files"]
-    html = (sample_root / "reports" / "needs-assessment-sample.html").read_text()
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     # every table but the three appendix tables (quality, files, availability)
     assert len(tables) == html.count('<figure class="table">') - 3
 
@@ -110,9 +112,9 @@ def test_no_survey_secret_reaches_any_output(sample_root):
     """Markers planted in names, e-mails, phones and free text of the survey exports appear in
     no file the pipeline wrote outside data/.../raw/surveys: processed tables, executed
     notebooks, the HTML, the Excel workbook, nor the PDF's text."""
-    surveys = sample_root / "data" / "sample" / "raw" / "surveys"
+    surveys = sample_root / "data" / "sample" / SLUG / "raw" / "surveys"
     planted = [p for p in surveys.rglob("*-export.csv")]
     assert len(planted) == 2 and all(_leaks(p.read_text()) for p in planted)
     assert _scan(sample_root, surveys) == []
-    reader = PdfReader(sample_root / "reports" / "needs-assessment-sample.pdf")
+    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-sample.pdf")
     assert not _leaks(" ".join(p.extract_text() for p in reader.pages))

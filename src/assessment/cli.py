@@ -74,7 +74,7 @@ def data(
     from assessment import download, sources
 
     reg = _load(region)
-    dirs = paths.data_dirs(mode)
+    dirs = paths.data_dirs(mode, reg)
     names = source or list(sources.SOURCES)
     files = [rf for name in names for rf in sources.get(name).remote_files(reg, dirs)]
     if dry_run:
@@ -99,16 +99,18 @@ def data(
 
 @app.command()
 def sample(region: RegionOpt = paths.DEFAULT_REGION) -> None:
-    """Build the synthetic sample bundle under data/sample/raw (seeded, reproducible)."""
+    """Build the synthetic sample bundle under data/sample/<slug>/raw (seeded, reproducible)."""
     from assessment import sample as sample_bundle
 
-    written = sample_bundle.build(_load(region))
-    typer.echo(f"sample bundle: {len(written)} files under {paths.data_dirs(Mode.SAMPLE).raw}")
+    reg = _load(region)
+    written = sample_bundle.build(reg)
+    typer.echo(f"sample bundle: {len(written)} files under {paths.data_dirs(Mode.SAMPLE, reg).raw}")
 
 
 @app.command()
 def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL) -> None:
-    """Parse and validate raw files into data/processed/*.parquet (stops if any are missing)."""
+    """Parse and validate raw files into the region's processed tables (stops if any are
+    missing)."""
     from assessment import dataset
 
     try:

@@ -1,4 +1,4 @@
-"""Stage 2 of the pipeline: raw files -> validated, tidy ``data/processed/*.parquet``.
+"""Stage 2 of the pipeline: raw files -> validated, tidy ``data/processed/<slug>/*.parquet``.
 
 Checks first that every raw file every source needs is present, and stops naming each missing
 file and its official URL before anything is parsed (so no notebook ever runs on half the data).
@@ -47,7 +47,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
-    dirs = data_dirs(mode)
+    dirs = data_dirs(mode, region)
     missing = missing_files(region, dirs)
     if missing:
         raise MissingDataError(missing)
@@ -68,12 +68,14 @@ def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
     return written
 
 
-def load(name: str, mode: Mode | str) -> pd.DataFrame:
-    """A processed table, by name. Geometry tables come back as GeoDataFrames."""
-    path = data_dirs(mode).processed_file(name)
+def load(name: str, mode: Mode | str, region: Region | str) -> pd.DataFrame:
+    """One region's processed table, by name (``region`` or its slug). Geometry tables come
+    back as GeoDataFrames."""
+    path = data_dirs(mode, region).processed_file(name)
     if not path.exists():
         raise FileNotFoundError(f"{path} has not been built: run `make process` (or"
-                                f" `assessment process --mode {Mode(mode).value}`).")
+                                f" `assessment process --mode {Mode(mode).value} --region"
+                                f" <region file>`).")
     import pyarrow.parquet as pq
 
     if b"geo" in (pq.read_schema(path).metadata or {}):

@@ -130,8 +130,20 @@ def _build_date() -> str:
     return when.strftime("%B %-d, %Y")
 
 
-def sources_appendix(mode: Mode) -> str:
-    rows = download.all_manifests(paths.data_dirs(mode).raw)
+def region_manifests(mode: Mode, region: Region) -> list[dict]:
+    """Manifest entries of the raw files behind this region's report. A sample bundle is the
+    region's own; real ``data/raw`` is shared by every region, so only the files this region's
+    sources name are listed."""
+    dirs = paths.data_dirs(mode, region)
+    rows = download.all_manifests(dirs.raw)
+    if mode is Mode.SAMPLE:
+        return rows
+    wanted = {str(p.relative_to(dirs.raw)) for p in sources.region_files(region, dirs)}
+    return [r for r in rows if r["path"] in wanted]
+
+
+def sources_appendix(mode: Mode, region: Region) -> str:
+    rows = region_manifests(mode, region)
     parts = ['<section class="chapter appendix"><h1 id="sources">Appendix: Sources</h1>',
              "<p>Every figure and table in this report is computed from the files below, "
              "exactly as received from the agencies and recorded in each dataset's "
@@ -185,14 +197,14 @@ def _flag_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def quality_table(mode: Mode) -> pd.DataFrame:
+def quality_table(mode: Mode, region: Region) -> pd.DataFrame:
     """Per processed table: rows, rows carrying any suppression or quality flag, and which.
 
     A flag is any column named for suppression, top-coding, unreliability or a status flag
     (every parser keeps the agency's flags as columns), so a new source's flags are counted
     here without further code."""
     rows = []
-    for path in sorted(paths.data_dirs(mode).processed.glob("*.parquet")):
+    for path in sorted(paths.data_dirs(mode, region).processed.glob("*.parquet")):
         frame = pd.read_parquet(path)
         labels = _flag_labels(frame)
         if labels.empty or frame.empty:
@@ -214,8 +226,8 @@ def methods_appendix() -> str:
             + _md(text) + "</section>")
 
 
-def quality_appendix(mode: Mode) -> str:
-    table = quality_table(mode)
+def quality_appendix(mode: Mode, region: Region) -> str:
+    table = quality_table(mode, region)
     return ('<section class="chapter appendix"><h1 id="quality">Appendix: Data quality and '
             "suppression</h1><p>Agencies withhold figures that could identify an employer or "
             "that are too unreliable to publish; the partnership's surveys withhold small "
@@ -293,7 +305,7 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
     body = "".join(
         f'<section class="chapter">{"".join(ch.body)}</section>' for ch in chapters)
     return (head + marks + title + "".join(toc) + "".join(summary) + body
-            + methods_appendix() + quality_appendix(mode) + sources_appendix(mode)
+            + methods_appendix() + quality_appendix(mode, region) + sources_appendix(mode, region)
             + "</body></html>")
 
 
@@ -320,7 +332,7 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     from weasyprint import HTML
 
     mode = Mode(mode)
-    rp = paths.report_paths(mode)
+    rp = paths.report_paths(mode, region)
     executed = [rp.executed(nb) for nb in paths.notebooks()]
     missing = [str(p) for p in executed if not p.exists()]
     if missing:
@@ -332,7 +344,7 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     tmp_pdf = rp.pdf.with_suffix(".tmp.pdf")
     HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp_pdf)
     os.replace(tmp_pdf, rp.pdf)
-    xlsx = write_workbook(chapters, rp.xlsx, download.all_manifests(paths.data_dirs(mode).raw))
+    xlsx = write_workbook(chapters, rp.xlsx, region_manifests(mode, region))
     (rp.executed_dir / "tables.json").write_text(json.dumps(
         {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
     return [rp.html, rp.pdf, xlsx]

@@ -1,7 +1,7 @@
 """The sample bundle: synthetic files in each agency's real layout, seeded and reproducible.
 
 ``build()`` writes every file a real run would read, at the same relative paths under
-``data/sample/raw``, so the whole pipeline runs offline on it. Builders are registered in
+``data/sample/<slug>/raw``, so the whole pipeline runs offline on it. Builders are registered in
 :data:`BUILDERS`; each has ``build(region, dirs, universe) -> list[Path]``.
 """
 
@@ -32,7 +32,7 @@ BUILDERS: dict[str, str] = {
 
 
 def build(region: Region, dirs: DataDirs | None = None, seed: int = SEED) -> list[Path]:
-    dirs = dirs or data_dirs(Mode.SAMPLE)
+    dirs = dirs or data_dirs(Mode.SAMPLE, region)
     universe = Universe(region, seed)
     written: list[Path] = []
     for module in BUILDERS.values():

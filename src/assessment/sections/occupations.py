@@ -344,8 +344,8 @@ class Context:
         """The region file and the processed tables this section reads, for ``mode``."""
         names = ["oews_areas", "oews_staffing", "edd_projections", "onet_ratings", "cip_soc",
                  "qcew_annual"]
-        return cls(load_region(region_path), Mode(mode),
-                   *(dataset.load(name, mode) for name in names))
+        region = load_region(region_path)
+        return cls(region, Mode(mode), *(dataset.load(name, mode, region) for name in names))
 
     # Sources, one sentence each; "SYNTHETIC SAMPLE DATA" in sample mode.
     def source(self, *which: str) -> str:

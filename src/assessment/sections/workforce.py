@@ -270,10 +270,12 @@ class Context:
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
         """The region file and the processed tables this section reads, for ``mode``."""
         region, mode = load_region(region_path), Mode(mode)
-        acs = combine_acs(dataset.load("acs", mode), dataset.load("acs_region", mode), region)
-        return cls(region, mode, dataset.load("laus", mode), acs, dataset.load("qwi", mode),
-                   dataset.load("lodes_wac_county", mode), dataset.load("lodes_wac_tract", mode),
-                   dataset.load("edd_ces", mode))
+        def load(name: str) -> pd.DataFrame:
+            return dataset.load(name, mode, region)
+
+        acs = combine_acs(load("acs"), load("acs_region"), region)
+        return cls(region, mode, load("laus"), acs, load("qwi"), load("lodes_wac_county"),
+                   load("lodes_wac_tract"), load("edd_ces"))
 
     @property
     def start(self) -> int:
@@ -1011,8 +1013,8 @@ def job_classes(jobs: pd.Series) -> pd.Series:
 
 def tract_map_figure(ctx: Context) -> plt.Figure:
     """Manufacturing jobs by census tract (place of work), the region's counties outlined."""
-    tracts = dataset.load("tracts", ctx.mode)
-    counties = dataset.load("counties", ctx.mode).to_crs("EPSG:3310")
+    tracts = dataset.load("tracts", ctx.mode, ctx.region)
+    counties = dataset.load("counties", ctx.mode, ctx.region).to_crs("EPSG:3310")
     region_tracts = tracts[tracts["in_region"]].to_crs("EPSG:3310").copy()
     jobs = tract_jobs(ctx).set_index("Tract")["Manufacturing jobs"]
     # LODES lists every block with a job, so a tract absent from the file has no jobs.

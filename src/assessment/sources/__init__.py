@@ -9,7 +9,7 @@ Every module in :data:`SOURCES` provides
 * ``read(path, region=None) -> DataFrame``: parse one file in the agency's own layout into a
   tidy, schema-checked table (raises :class:`assessment.errors.InputError` on bad input);
 * ``process(region, dirs) -> dict[str, DataFrame]``: the processed tables built from the files
-  ``remote_files`` names (written to ``data/processed/<name>.parquet`` by
+  ``remote_files`` names (written to ``data/processed/<slug>/<name>.parquet`` by
   :mod:`assessment.dataset`).
 
 Optionally, ``fetch_benchmarks(region, dirs, *, offline)`` fetches what is not a plain file
@@ -63,6 +63,18 @@ def get(name: str) -> ModuleType:
 
 def all_sources() -> dict[str, ModuleType]:
     return {name: get(name) for name in SOURCES}
+
+
+def region_files(region, dirs) -> set:
+    """Every raw file this region's sources read: what ``remote_files`` names, and what a
+    source fetches otherwise (its optional ``extra_files(region, dirs)``)."""
+    out = set()
+    for module in all_sources().values():
+        out.update(rf.dest for rf in module.remote_files(region, dirs))
+        extra = getattr(module, "extra_files", None)
+        if extra is not None:
+            out.update(extra(region, dirs))
+    return out
 
 
 def sources_table() -> str:

@@ -156,6 +156,11 @@ def api_path(dirs: DataDirs, region: Region) -> Path:
             / f"ST{region.state.fips}_US_{years.start}-{years.end}.json")
 
 
+def extra_files(region: Region, dirs: DataDirs) -> list[Path]:
+    """The API response for the benchmarks, a file the region reads beside ``remote_files``."""
+    return [api_path(dirs, region)]
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
