@@ -19,6 +19,8 @@ from assessment.survey.cli import app as survey_app
 app = typer.Typer(help="San Joaquin Valley manufacturing needs assessment.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 app.add_typer(survey_app, name="survey")
+region_app = typer.Typer(help="Region files: write one from county codes.", no_args_is_help=True)
+app.add_typer(region_app, name="region")
 
 RegionOpt = Annotated[Path, typer.Option("--region", help="Region YAML file.")]
 ModeOpt = Annotated[Mode, typer.Option("--mode", help="real: data/raw; sample: data/sample.")]
@@ -76,6 +78,15 @@ def data(
     reg = _load(region)
     dirs = paths.data_dirs(mode, reg)
     names = source or list(sources.SOURCES)
+    for name in names:
+        try:
+            sources.get(name)
+        except KeyError as exc:
+            _fail(str(exc.args[0]), 2)
+        reason = sources.why_not(name, reg)
+        if reason:
+            typer.echo(f"{name}: not used for {reg.name} ({reason})")
+    names = [name for name in names if sources.applies(name, reg)]
     files = [rf for name in names for rf in sources.get(name).remote_files(reg, dirs)]
     if dry_run:
         for p in download.plan(files):
@@ -130,6 +141,42 @@ def report(mode: ModeOpt = Mode.SAMPLE,
     out = build(mode, _load(region))
     for path in out:
         typer.echo(f"wrote {path}")
+
+
+@region_app.command("new")
+def region_new(
+    name: Annotated[str, typer.Option("--name", help="The region's name, e.g. 'Inland Empire'.")],
+    counties: Annotated[str, typer.Option("--counties", help="Five-digit county FIPS codes, "
+                                          "comma-separated, e.g. 06065,06071.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Region file to write (.yml).")],
+    slug: Annotated[str | None, typer.Option("--slug", help="Folder name of the region's "
+                                             "outputs (default: from the name).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a complete, validated region file from county codes alone, and say what to check
+    by hand."""
+    from pydantic import ValidationError
+
+    from assessment import regionfile
+
+    codes = [c.strip() for c in counties.split(",") if c.strip()]
+    if out.exists() and not force:
+        _fail(f"{out} exists; pass --force to replace it", 2)
+    try:
+        draft = regionfile.draft(name, codes, slug)
+    except regionfile.RegionNewError as exc:
+        _fail(str(exc), 2)
+    except ValidationError as exc:
+        _fail(f"the region file would be invalid:\n{exc}", 2)
+    regionfile.write(draft, codes, out)
+    region = draft.region()
+    metros = sorted({c.cbsa for c in region.counties if c.cbsa})
+    typer.echo(f"wrote {out}: {region.name} ({region.slug}), {len(region.counties)} counties in "
+               f"{region.state.name}, {len(metros)} metro area(s) {', '.join(metros)}")
+    for note in draft.notes:
+        typer.echo(f"check: {note}")
+    typer.echo(f"sample report: make sample-report REGION={out} -> "
+               f"reports/{region.slug}/needs-assessment-sample.pdf")
 
 
 @app.command("sources-table")

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def missing_files(region: Region, dirs: DataDirs) -> list[tuple[Path, str]]:
     return [(rf.dest, rf.public_url)
-            for module in sources.all_sources().values()
+            for module in sources.active(region).values()
             for rf in module.remote_files(region, dirs)
             if not rf.dest.exists()]
 
@@ -52,7 +52,10 @@ def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
     if missing:
         raise MissingDataError(missing)
     written = []
-    for module in sources.all_sources().values():
+    for name in sources.SOURCES:
+        if not sources.applies(name, region):
+            log.info("%s: not used for %s (%s)", name, region.name, sources.why_not(name, region))
+    for module in sources.active(region).values():
         process = getattr(module, "process", None)
         if process is None:
             continue

@@ -37,6 +37,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "report_templates"
 SURVEY_CODEBOOKS_DIR = CONFIG_DIR / "surveys"
 SURVEY_CODELISTS_DIR = PACKAGE_DIR / "survey" / "codelists"  # NAICS 2022, SOC 2018 (package data)
+LOOKUPS_DIR = PACKAGE_DIR / "lookups"  # county, CBSA and EDD area tables for `region new`
 
 
 class Mode(StrEnum):

@@ -33,7 +33,7 @@ import pandera.pandas as pa
 from assessment.download import RemoteFile
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
-from assessment.region import Region
+from assessment.region import CALIFORNIA_FIPS, Region
 from assessment.schemas import validate
 from assessment.sources import SourceInfo
 from assessment.sources._sheets import blank, cell_text, excel_date, sheet_rows
@@ -96,6 +96,14 @@ def url(code: str) -> str:
 
 def path(dirs: DataDirs, code: str) -> Path:
     return dirs.source_dir(AGENCY, DATASET) / "indhist" / file_name(code).replace("$", "_")
+
+
+COVERS = "California"
+
+
+def applies(region: Region) -> bool:
+    """EDD publishes California's areas only."""
+    return region.state.fips == CALIFORNIA_FIPS
 
 
 def areas(region: Region) -> list[str]:
