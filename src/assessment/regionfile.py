@@ -62,6 +62,12 @@ def edd_table() -> dict[str, dict[str, str]]:
         return {row["county_fips"]: row for row in csv.DictReader(fh)}
 
 
+def state_counties(state_fips: str) -> dict[str, tuple[str, int]]:
+    """County FIPS -> (name, population) for every county of one state (bundled table)."""
+    return {f: (row["county"], int(row["population"])) for f, row in counties_table().items()
+            if row["state_fips"] == state_fips}
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 

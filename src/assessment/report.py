@@ -90,7 +90,7 @@ def _output_html(output, chapter: Chapter) -> str:
         frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split")
         chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
     if "text/html" in data:
-        return _as_text(data["text/html"])
+        return _as_text(data["text/html"])  # tables, figures, caveats, one-sentence notes
     if "text/markdown" in data:
         return _md(_as_text(data["text/markdown"]))
     if "image/png" in data:
@@ -103,12 +103,34 @@ def _as_text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def read_chapter(path: Path, number: int) -> Chapter:
+SOURCE_TAG = "source:"  # a cell tagged source:<name> belongs to that source's part of a section
+
+
+def _off(cell, region: Region | None) -> bool:
+    """True for a cell tagged ``source:<name>`` when that source does not apply to the region:
+    its prose is left out of the report and of its code only the one-sentence note remains."""
+    if region is None:
+        return False
+    tags = cell.get("metadata", {}).get("tags", [])
+    names = [t[len(SOURCE_TAG):] for t in tags if t.startswith(SOURCE_TAG)]
+    return any(not sources.applies(n, region) for n in names if n in sources.SOURCES)
+
+
+def _is_note(output) -> bool:
+    return output.get("metadata", {}).get("assessment", {}).get("kind") == "omitted"
+
+
+def read_chapter(path: Path, number: int, region: Region | None = None) -> Chapter:
     nb = nbformat.read(path, as_version=4)
     chapter = Chapter(notebook=path.stem, title="", anchor=f"ch{number}")
     first = True
     for cell in nb.cells:
         if _skip(cell):
+            continue
+        if _off(cell, region):
+            if cell.cell_type == "code":
+                chapter.body += [_output_html(o, chapter) for o in cell.get("outputs", [])
+                                 if _is_note(o)]
             continue
         if cell.cell_type == "markdown":
             chapter.body.append(_markdown(cell.source, chapter, first))
@@ -148,7 +170,8 @@ def sources_appendix(mode: Mode, region: Region) -> str:
              "<p>Every figure and table in this report is computed from the files below, "
              "exactly as received from the agencies and recorded in each dataset's "
              "<code>manifest.json</code> (URL, retrieval date, size and SHA-256 checksum). "
-             "The table after them states each source's agency, vintage and licence.</p>"]
+             "The table after them states each source's agency, vintage and licence, and whether "
+             "the source applies to this region.</p>"]
     if mode is Mode.SAMPLE:
         parts.append('<div class="caveat"><strong>Sample.</strong> These files are the '
                      "synthetic sample bundle, written in each agency's layout by a seeded "
@@ -163,8 +186,10 @@ def sources_appendix(mode: Mode, region: Region) -> str:
     info = []
     for name, module in sources.all_sources().items():
         i = module.INFO
+        reason = sources.why_not(name, region)
         info.append({"source": name, "agency": i.agency, "dataset": i.dataset,
-                     "vintage": i.vintage, "licence": i.licence, "access": i.access})
+                     "vintage": i.vintage, "licence": i.licence, "access": i.access,
+                     f"used for {region.name}": "yes" if reason is None else f"no: {reason}"})
     parts.append('<figure class="table"><figcaption>Data availability statement by source'
                  "</figcaption>" + table_html(pd.DataFrame(info)) + "</figure></section>")
     return "".join(parts)
@@ -337,7 +362,7 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     missing = [str(p) for p in executed if not p.exists()]
     if missing:
         raise FileNotFoundError("executed notebooks missing (run make): " + ", ".join(missing))
-    chapters = [read_chapter(p, i) for i, p in enumerate(executed, 1)]
+    chapters = [read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
     page = assemble(chapters, mode, region)
     rp.html.parent.mkdir(parents=True, exist_ok=True)
     rp.html.write_text(page, encoding="utf-8")
