@@ -79,6 +79,14 @@ sample-report: $(SAMPLE_REPORT) ## Build reports/<slug>/needs-assessment-sample.
 REGIONS ?= $(wildcard config/regions/*.yml)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
+ifneq ($(filter reports,$(MAKECMDGOALS)),)
+DUPLICATE_SLUGS := $(shell for r in $(REGIONS); do \
+	sed -n 's/^slug:[[:space:]]*\([a-z0-9-]*\).*/\1/p' $$r; done | sort | uniq -d)
+ifneq ($(DUPLICATE_SLUGS),)
+$(error two region files share the slug $(DUPLICATE_SLUGS): their outputs would mix; give each its own slug)
+endif
+endif
+
 .PHONY: reports
 reports: | $(INSTALLED) ## Build the sample report of every region in REGIONS (default: config/regions/*.yml), in parallel
 	@$(MAKE) --no-print-directory -j$(JOBS) $(addprefix sample-report-for/,$(REGIONS))

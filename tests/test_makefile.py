@@ -70,3 +70,12 @@ def test_the_region_stamp_changes_with_the_content_not_the_timestamp(tmp_path):
     region.write_text("name: R\nslug: r-test\nyears: {}\n")
     _make(str(stamp.relative_to(tmp_path)), f"REGION={region}", cwd=tmp_path)
     assert stamp.stat().st_mtime > old + 30 and stamp.read_text() != digest
+
+
+def test_reports_refuses_two_region_files_with_one_slug(tmp_path):
+    twin = tmp_path / "twin.yml"
+    twin.write_text((paths.REGIONS_DIR / "inland-empire.yml").read_text())
+    proc = subprocess.run(["make", "--no-print-directory", "-f", str(MAKEFILE), "-n", "reports",
+                           f"REGIONS=config/regions/inland-empire.yml {twin}"],
+                          cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "share the slug inland-empire" in proc.stderr

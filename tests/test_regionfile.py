@@ -91,7 +91,7 @@ def test_cli_writes_a_file_that_loads_and_quotes_every_code(tmp_path):
     res = runner.invoke(app, ["region", "new", "--name", "Inland Empire", "--counties",
                               "06065,06071", "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert "reports/inland-empire/needs-assessment-sample.pdf" in res.output
+    assert "reports/ie/needs-assessment-sample.pdf" in res.output  # slug: the file's name
     region = load_region(out)
     assert region.county_fips == ["06065", "06071"]
     text = out.read_text()
@@ -112,3 +112,11 @@ def test_committed_test_regions_are_what_the_tool_writes():
                               ("Central Ohio", ["39049", "39041", "39089"], "central-ohio")]:
         committed = load_region(paths.REGIONS_DIR / f"{slug}.yml")
         assert committed == regionfile.draft(name, codes).region()
+
+
+def test_cli_refuses_a_slug_another_region_file_uses(tmp_path):
+    res = CliRunner().invoke(app, ["region", "new", "--name", "Valley again", "--counties",
+                                   "06019", "-o", str(tmp_path / "x.yml"),
+                                   "--slug", "san-joaquin-valley"])
+    assert res.exit_code == 2 and "san-joaquin-valley.yml already uses the slug" in res.output
+    assert not (tmp_path / "x.yml").exists()

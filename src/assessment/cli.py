@@ -150,7 +150,8 @@ def region_new(
                                           "comma-separated, e.g. 06065,06071.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Region file to write (.yml).")],
     slug: Annotated[str | None, typer.Option("--slug", help="Folder name of the region's "
-                                             "outputs (default: from the name).")] = None,
+                                             "outputs (default: the output file's name).")
+                    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write a complete, validated region file from county codes alone, and say what to check
@@ -163,11 +164,15 @@ def region_new(
     if out.exists() and not force:
         _fail(f"{out} exists; pass --force to replace it", 2)
     try:
-        draft = regionfile.draft(name, codes, slug)
+        draft = regionfile.draft(name, codes, slug or regionfile.slugify(out.stem))
     except regionfile.RegionNewError as exc:
         _fail(str(exc), 2)
     except ValidationError as exc:
         _fail(f"the region file would be invalid:\n{exc}", 2)
+    taken = regionfile.slug_taken(draft.data["slug"], out)
+    if taken:
+        _fail(f"{taken} already uses the slug {draft.data['slug']!r}: the two regions' outputs "
+              "would mix; pass another --slug", 2)
     regionfile.write(draft, codes, out)
     region = draft.region()
     metros = sorted({c.cbsa for c in region.counties if c.cbsa})

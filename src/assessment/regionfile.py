@@ -185,6 +185,22 @@ def draft(name: str, county_codes: list[str], slug: str | None = None) -> Draft:
     return d
 
 
+def slug_taken(slug: str, out: Path) -> Path | None:
+    """Another region file beside ``out`` (or in config/regions/) with the same slug."""
+    folders = {out.resolve().parent, paths.REGIONS_DIR.resolve()}
+    for folder in folders:
+        for other in sorted(folder.glob("*.yml")):
+            if other.resolve() == out.resolve():
+                continue
+            try:
+                raw = yaml.safe_load(other.read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError):
+                continue
+            if isinstance(raw, dict) and raw.get("slug") == slug:
+                return other
+    return None
+
+
 def render(d: Draft, counties: list[str]) -> str:
     head = (f"# {d.data['name']}: written by `assessment region new --counties "
             f"{','.join(counties)}` from the lookup tables in src/assessment/lookups/ (see its "
