@@ -120,3 +120,22 @@ def test_cli_refuses_a_slug_another_region_file_uses(tmp_path):
                                    "--slug", "san-joaquin-valley"])
     assert res.exit_code == 2 and "san-joaquin-valley.yml already uses the slug" in res.output
     assert not (tmp_path / "x.yml").exists()
+
+
+def test_a_county_moving_between_existing_metro_areas_is_not_called_a_missing_area(
+        monkeypatch):
+    row = {"county": "", "state_fips": "21", "state": "Kentucky", "population": "1000",
+           "division_2020": "", "division_2023": "", "kind_2020": "metro", "kind_2023": "metro"}
+    table = {
+        "21001": {**row, "county_fips": "21001", "county": "Movers", "cbsa_2020": "11110",
+                  "cbsa_title_2020": "Oldtown, KY", "cbsa_2023": "22220",
+                  "cbsa_title_2023": "Newtown, KY"},
+        "21003": {**row, "county_fips": "21003", "county": "Stayers", "cbsa_2020": "11110",
+                  "cbsa_title_2020": "Oldtown, KY", "cbsa_2023": "11110",
+                  "cbsa_title_2023": "Oldtown, KY"},
+    }
+    monkeypatch.setattr(regionfile, "counties_table", lambda: table)
+    c = regionfile.draft("KY", ["21001"]).region().counties[0]
+    assert c.oews_area(2024).code == "0011110" and c.oews_area(2025).code == "0022220"
+    note = c.oews_area(2025).stand_in
+    assert "belongs to the Newtown metro area (22220)" in note and "has no" not in note

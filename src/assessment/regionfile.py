@@ -77,6 +77,11 @@ def _defaults() -> dict:
     return {k: raw[k] for k in ("industry", "years", "surveys", "job_quality", "disclosure")}
 
 
+def _cbsa_gone(cbsa: str, vintage: str) -> bool:
+    """True when no county belongs to ``cbsa`` under the ``vintage`` delineation."""
+    return all(row[f"cbsa_{vintage}"] != cbsa for row in counties_table().values())
+
+
 def _oews(county: dict[str, str], notes: list[str], state_oews: str) -> dict:
     """``{default: code, "<year>": {code, stand_in}}`` for one county."""
     name = county["county"]
@@ -111,12 +116,17 @@ def _oews(county: dict[str, str], notes: list[str], state_oews: str) -> dict:
                 f"From the May {year} OEWS release {name} County is in no metropolitan area; "
                 "the state stands in for it.")}
             continue
-        old = county[f"cbsa_title_{OEWS_BEFORE}"]
-        new = county[f"cbsa_title_{vintage}"]
-        out[str(year)] = {"code": later, "stand_in": (
-            f"The May {year} OEWS release has no {old.split(',')[0]} area ({default[2:]}); "
-            f"under the OMB {vintage} delineation {name} County is part of the "
-            f"{new.split(',')[0]} metro area ({later[2:]}), which stands in for it.")}
+        old = county[f"cbsa_title_{OEWS_BEFORE}"].split(",")[0]
+        new = county[f"cbsa_title_{vintage}"].split(",")[0]
+        if _cbsa_gone(default[2:], vintage):
+            note = (f"The May {year} OEWS release has no {old} area ({default[2:]}); under the "
+                    f"OMB {vintage} delineation {name} County is part of the {new} metro area "
+                    f"({later[2:]}), which stands in for it.")
+        else:
+            note = (f"From the May {year} OEWS release {name} County belongs to the {new} metro "
+                    f"area ({later[2:]}) under the OMB {vintage} delineation, no longer to "
+                    f"{old} ({default[2:]}).")
+        out[str(year)] = {"code": later, "stand_in": note}
     return out
 
 
