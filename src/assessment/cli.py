@@ -81,18 +81,18 @@ def data(
         for p in download.plan(files):
             typer.echo(f"{p.status:8} {p.file.public_url}\n         -> {p.file.dest}")
         counts = {s: sum(p.status == s for p in download.plan(files))
-                  for s in ("cached", "missing", "stale")}
+                  for s in download.STATUSES}
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
     offline = offline or mode is Mode.SAMPLE
     try:
-        download.fetch(files, offline=offline)
+        download.fetch(files, offline=offline, allow_samples=mode is Mode.SAMPLE)
         # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)
         for name in names:
             extra = getattr(sources.get(name), "fetch_benchmarks", None)
             if extra is not None:
                 extra(reg, dirs, offline=offline)
-    except (MissingDataError, DownloadError) as exc:
+    except (MissingDataError, DownloadError, InputError) as exc:
         _fail(str(exc))
     typer.echo(f"{len(files)} files present and verified under {dirs.raw}")
 
@@ -125,7 +125,10 @@ def report(mode: ModeOpt = Mode.SAMPLE,
     """Assemble executed notebooks into the report's HTML and PDF (no code shown)."""
     from assessment.report import build
 
-    out = build(mode, _load(region))
+    try:
+        out = build(mode, _load(region))
+    except InputError as exc:
+        _fail(str(exc))
     for path in out:
         typer.echo(f"wrote {path}")
 
