@@ -78,10 +78,10 @@ def data(
     names = source or list(sources.SOURCES)
     files = [rf for name in names for rf in sources.get(name).remote_files(reg, dirs)]
     if dry_run:
-        for p in download.plan(files):
+        planned = download.plan(files, allow_samples=mode is Mode.SAMPLE)
+        for p in planned:
             typer.echo(f"{p.status:8} {p.file.public_url}\n         -> {p.file.dest}")
-        counts = {s: sum(p.status == s for p in download.plan(files))
-                  for s in download.STATUSES}
+        counts = {s: sum(p.status == s for p in planned) for s in download.STATUSES}
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
     offline = offline or mode is Mode.SAMPLE
