@@ -457,3 +457,17 @@ def test_errors_from_a_mirror_name_the_mirror(dirs, mocked, monkeypatch):
     with pytest.raises(DownloadError) as exc:
         download.fetch([qcew_file(dirs)])
     assert f"{MIRROR}/cew/data/api/2023/a/area/06019.csv: ConnectionError" in str(exc.value)
+
+
+def test_online_a_file_saved_by_hand_for_another_area_is_replaced_by_the_official_one(
+        dirs, mocked, body, caplog):
+    rf = qcew_file(dirs)
+    rf.dest.parent.mkdir(parents=True)
+    rf.dest.write_bytes(body.replace(b'"06019"', b'"06029"'))  # Kern's slice as 06019.csv
+    mocked.get(QCEW_URL, body=body)
+    with caplog.at_level(logging.WARNING, logger="assessment.download"):
+        download.fetch([rf])
+    assert "was saved by hand but is not usable; fetching the official file" in caplog.text
+    assert "area in the file is not the 06019 the URL asks for" in caplog.text
+    assert rf.dest.read_bytes() == body
+    assert download.read_manifest(rf.dest.parent)["06019.csv"]["origin"] == "download"
