@@ -26,7 +26,8 @@ API = "/bls/cew/data/api"
 
 class Agency(BaseHTTPRequestHandler):
     """Serves ``server.files`` (path -> body); ``server.redirects`` (path -> path) answer 302;
-    paths in ``server.stall`` send 100 bytes, then wait until the test releases them."""
+    ``server.busy`` (path -> n) answers 503 n times first; paths in ``server.stall`` send 100
+    bytes, then wait until the test releases them."""
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         srv = self.server
@@ -34,6 +35,13 @@ class Agency(BaseHTTPRequestHandler):
         if path in srv.redirects:
             self.send_response(302)
             self.send_header("Location", srv.redirects[path])
+            self.end_headers()
+            return
+        if srv.busy.get(path, 0) > 0:  # "busy": 503 with Retry-After: 0, this many times
+            srv.busy[path] -= 1
+            self.send_response(503)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
         if path not in srv.files:
@@ -60,7 +68,7 @@ class Agency(BaseHTTPRequestHandler):
 def server(monkeypatch):
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Agency)
     srv.daemon_threads = True
-    srv.files, srv.redirects, srv.stall = {}, {}, set()
+    srv.files, srv.redirects, srv.stall, srv.busy = {}, {}, set(), {}
     srv.stalled, srv.release = threading.Event(), threading.Event()
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
@@ -156,4 +164,37 @@ def test_a_killed_download_leaves_a_staging_folder_the_next_run_removes(server, 
     server.release.set()
     download.fetch([fresno])  # the next run
     assert sorted(p.name for p in fresno.dest.parent.iterdir()) == ["06019.csv", "manifest.json"]
+    assert fresno.dest.read_bytes() == body
+
+
+RETRYING_CHILD = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from assessment import cli, download, paths
+    from assessment.region import load_region
+    from assessment.sources import qcew
+    cli.main(verbose=False)  # the logging the command line sets up by default
+    download.POLICY.pause = 0.0
+    dirs = paths.DataDirs(paths.Mode.REAL, Path(sys.argv[1]) / "raw", Path(sys.argv[1]) / "p")
+    rf = next(f for f in qcew.annual_files(load_region(paths.DEFAULT_REGION), dirs)
+              if f.url.endswith("/2023/a/area/06019.csv"))
+    download.fetch([rf])
+""")
+
+
+def test_retries_and_their_waits_reach_stderr_at_the_default_verbosity(server, region, dirs,
+                                                                       body, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setenv("ASSESSMENT_CONTACT_EMAIL", "research@example.org")
+    path = f"{API}/2023/a/area/06019.csv"
+    server.files[path] = body
+    server.busy[path] = 2
+    done = subprocess.run([sys.executable, "-c", RETRYING_CHILD, str(tmp_path)],
+                          capture_output=True, text=True, timeout=WATCHDOG_SECONDS)
+    assert done.returncode == 0, done.stderr
+    mirrored = f"{server.base}{path}"
+    assert f"WARNING assessment.download: {mirrored}: HTTP 503; retry 1 of 4 in 0.0 s" in (
+        done.stderr)
+    assert f"{mirrored}: HTTP 503; retry 2 of 4 in 0.0 s" in done.stderr
+    (fresno,) = _files(region, dirs, ["06019"])
     assert fresno.dest.read_bytes() == body
