@@ -471,3 +471,49 @@ def test_online_a_file_saved_by_hand_for_another_area_is_replaced_by_the_officia
     assert "area in the file is not the 06019 the URL asks for" in caplog.text
     assert rf.dest.read_bytes() == body
     assert download.read_manifest(rf.dest.parent)["06019.csv"]["origin"] == "download"
+
+
+@pytest.fixture
+def region_file(tmp_path):
+    """The default region file with a ``mirrors`` key for the BLS open-data host."""
+    text = paths.DEFAULT_REGION.read_text(encoding="utf-8")
+    path = tmp_path / "region-with-mirror.yml"
+    path.write_text(text + f"\nmirrors:\n  data.bls.gov: {MIRROR}\n", encoding="utf-8")
+    return path
+
+
+def test_the_region_file_can_name_a_mirror_and_cli_data_uses_it(dirs, mocked, body, monkeypatch,
+                                                                region_file):
+    monkeypatch.setattr(download, "REGION_MIRRORS", {})
+    assert load_region(region_file).mirrors == {"data.bls.gov": MIRROR}
+    mirrored = f"{MIRROR}/cew/data/api/2023/a/area/06019.csv"
+    mocked.get(mirrored, body=body)
+    rf = qcew_file(dirs)
+    monkeypatch.setattr(qcew, "remote_files", lambda region, d: [rf])
+    monkeypatch.setattr(paths, "data_dirs", lambda mode: dirs)
+    result = CliRunner().invoke(app, ["data", "--source", "qcew", "--region", str(region_file)])
+    assert result.exit_code == 0, result.output
+    assert [c.request.url for c in mocked.calls] == [mirrored]
+    assert download.read_manifest(rf.dest.parent)["06019.csv"]["mirror"] == mirrored
+
+
+def test_the_environment_overrides_the_region_files_mirror(monkeypatch):
+    monkeypatch.setattr(download, "REGION_MIRRORS", {})
+    download.use_mirrors({"data.bls.gov": "https://from-region.example.org"})
+    assert download.mirror_url(QCEW_URL).startswith("https://from-region.example.org/cew/")
+    monkeypatch.setenv("ASSESSMENT_MIRRORS", "data.bls.gov=https://from-env.example.org")
+    assert download.mirror_url(QCEW_URL).startswith("https://from-env.example.org/cew/")
+
+
+@pytest.mark.parametrize("entry, rule", [
+    ("data.bls.gov: /srv/mirror", "is not an http(s) URL"),
+    ("'https://data.bls.gov': https://m.example.org", "is not a host name"),
+])
+def test_a_bad_mirror_in_the_region_file_is_refused(tmp_path, entry, rule):
+    from assessment.region import RegionError
+
+    path = tmp_path / "r.yml"
+    path.write_text(paths.DEFAULT_REGION.read_text(encoding="utf-8") + f"\nmirrors:\n  {entry}\n",
+                    encoding="utf-8")
+    with pytest.raises(RegionError, match=rule.replace("(", r"\(").replace(")", r"\)")):
+        load_region(path)

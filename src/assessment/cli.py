@@ -85,6 +85,7 @@ def data(
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
     offline = offline or mode is Mode.SAMPLE
+    download.use_mirrors(reg.mirrors)
     try:
         download.fetch(files, offline=offline, allow_samples=mode is Mode.SAMPLE)
         # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)

@@ -22,8 +22,9 @@ under ``data/raw``, vintage, how to recognise a good body); :func:`fetch` does t
   a batch carries on past a failed file and ends with :class:`FetchFailed`, naming each failure;
 * a base-URL override per host (``ASSESSMENT_MIRROR_<HOST>``, e.g.
   ``ASSESSMENT_MIRROR_DATA_BLS_GOV=https://mirror.example.org/bls``, or ``ASSESSMENT_MIRRORS``
-  holding ``host=base`` pairs) sends requests to an internal mirror; the manifest records the
-  official URL and the mirror URL the body came from;
+  holding ``host=base`` pairs, or the region file's ``mirrors``, in that order of precedence)
+  sends requests to an internal mirror; the manifest records the official URL and the mirror
+  URL the body came from;
 * a sample-bundle file (``sample: true`` in its manifest entry) is refused where real data is
   required (``allow_samples=False``).
 
@@ -344,6 +345,16 @@ def mirror_env(host: str) -> str:
     return MIRROR_ENV + re.sub(r"[^A-Z0-9]", "_", host.upper())
 
 
+REGION_MIRRORS: dict[str, str] = {}  # from the region file's ``mirrors``; see use_mirrors()
+
+
+def use_mirrors(mapping: dict[str, str]) -> None:
+    """Mirrors named by the region file (host -> base URL), for every later fetch of this
+    process; the environment's settings take precedence over them."""
+    REGION_MIRRORS.clear()
+    REGION_MIRRORS.update({h.lower(): b for h, b in mapping.items()})
+
+
 def mirrors() -> dict[str, str]:
     """Host -> base URL, from ``ASSESSMENT_MIRRORS`` (``host=base`` pairs)."""
     out = {}
@@ -364,7 +375,8 @@ def mirror_url(url: str) -> str | None:
     ``https://mirror.example.org/bls/cew/...``); None without one."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    base = os.environ.get(mirror_env(host), "").strip() or mirrors().get(host)
+    base = (os.environ.get(mirror_env(host), "").strip() or mirrors().get(host)
+            or REGION_MIRRORS.get(host))
     if not base:
         return None
     b = urlsplit(base)
