@@ -781,7 +781,7 @@ def fetch(files: Iterable[RemoteFile], *, offline: bool = False, dry_run: bool =
                 else:
                     log.warning("%s was saved by hand but is not usable; fetching the official"
                                 " file:\n%s", rf.dest, exc)
-                    todo.append(Planned(rf, "stale"))
+                    todo.append(Planned(rf, "unusable"))
                 continue
             _record_hand_placed(rf)
         elif p.status == "changed":
