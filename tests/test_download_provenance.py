@@ -517,3 +517,21 @@ def test_a_bad_mirror_in_the_region_file_is_refused(tmp_path, entry, rule):
                     encoding="utf-8")
     with pytest.raises(RegionError, match=rule.replace("(", r"\(").replace(")", r"\)")):
         load_region(path)
+
+
+def test_cli_data_still_fetches_the_api_benchmarks_after_a_failed_file(dirs, mocked, body,
+                                                                      monkeypatch, fixtures):
+    from assessment.sources import laus
+
+    for _ in range(3):
+        mocked.get(QCEW_URL, status=503)
+    mocked.post(laus.API_URL, body=(fixtures / "laus" / "api_success.json").read_bytes(),
+                content_type="application/json")
+    rf = qcew_file(dirs)
+    monkeypatch.setattr(qcew, "remote_files", lambda region, d: [rf])
+    monkeypatch.setattr(laus, "remote_files", lambda region, d: [])
+    monkeypatch.setattr(paths, "data_dirs", lambda mode: dirs)
+    result = CliRunner().invoke(app, ["data", "--source", "qcew", "--source", "laus"])
+    assert result.exit_code == 1
+    assert "1 of 1 file(s) could not be fetched" in result.output
+    assert laus.api_path(dirs, REGION).exists()  # the LAUS POST ran after the failure

@@ -86,15 +86,24 @@ def data(
         return
     offline = offline or mode is Mode.SAMPLE
     download.use_mirrors(reg.mirrors)
+    failed: list[str] = []  # a failed file does not stop the others; all are reported at the end
     try:
         download.fetch(files, offline=offline, allow_samples=mode is Mode.SAMPLE)
-        # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)
-        for name in names:
-            extra = getattr(sources.get(name), "fetch_benchmarks", None)
-            if extra is not None:
-                extra(reg, dirs, offline=offline)
+    except download.FetchFailed as exc:
+        failed.append(str(exc))
     except (MissingDataError, DownloadError, InputError) as exc:
         _fail(str(exc))
+    # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)
+    for name in names:
+        extra = getattr(sources.get(name), "fetch_benchmarks", None)
+        if extra is None:
+            continue
+        try:
+            extra(reg, dirs, offline=offline)
+        except (DownloadError, InputError) as exc:
+            failed.append(f"{name} benchmarks: {exc}")
+    if failed:
+        _fail("\n".join(failed))
     typer.echo(f"{len(files)} files present and verified under {dirs.raw}")
 
 
