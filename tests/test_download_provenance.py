@@ -327,6 +327,16 @@ def test_a_large_body_shows_a_progress_bar_and_a_small_one_does_not(dirs, mocked
     assert "06029.csv" not in capsys.readouterr().err
 
 
+def test_a_body_of_unknown_size_gets_a_bar_once_it_takes_long(dirs, mocked, body, monkeypatch,
+                                                              capsys):
+    monkeypatch.setattr(download, "POLICY", download.Policy(
+        attempts=1, timeout=(1, 1), backoff=0, max_wait=0, pause=0, progress_delay=0.0))
+    mocked.get(QCEW_URL, body=body)  # no Content-Length: the size is unknown
+    download.fetch([qcew_file(dirs)])
+    err = capsys.readouterr().err
+    assert "06019.csv: " in err and "B/s" in err  # a counter of bytes, no percentage
+
+
 def test_a_batch_goes_on_past_a_failed_file_and_ends_with_a_summary(dirs, mocked, body):
     urls = [QCEW_URL.replace("06019", a) for a in ("06019", "06029", "06031", "06039")]
     mocked.get(urls[0], body=body)

@@ -140,7 +140,8 @@ class Policy:
     backoff: float = 2.0  # seconds, doubled each retry
     max_wait: float = 120.0
     pause: float = 2.0  # between calls to one host; BLS blocks bursts
-    progress_min_bytes: int = 2_000_000  # a progress bar for bodies this large (or of unknown size)
+    progress_min_bytes: int = 2_000_000  # a progress bar for bodies this large ...
+    progress_delay: float = 2.0  # ... or of unknown size, once they take this long (seconds)
     stale_staging: float = 3600.0  # seconds after which a staging folder of unknown owner is stale
 
 
@@ -516,7 +517,7 @@ def _download_once(s: requests.Session, rf: RemoteFile, tmp: Path, target: str,
         # A bar for large bodies, and for bodies of unknown size that take a while.
         small = bool(total) and total < POLICY.progress_min_bytes
         bar = tqdm(total=total or None, unit="B", unit_scale=True, desc=rf.dest.name,
-                   disable=small, delay=0 if total else 2.0, leave=False)
+                   disable=small, delay=0 if total else POLICY.progress_delay, leave=False)
         try:
             with tmp.open("wb") as fh:
                 for chunk in resp.iter_content(chunk_size=1 << 16):
