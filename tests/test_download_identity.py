@@ -9,6 +9,7 @@ from ``../shared/realdata`` where one is another area's (skipped where absent).
 from __future__ import annotations
 
 import gzip
+import shutil
 
 import geopandas as gpd
 import openpyxl
@@ -147,6 +148,31 @@ def test_oews_data_file_without_the_state_and_nation_is_refused(mocked, region, 
     rf = oews.remote_files(region, dirs)[0]
     mocked.get(rf.url, body=metro_only, content_type="text/plain")
     _refused(rf, "the URL asks for area 0600000, 0000000 but the file has no row for it")
+
+
+def _hand_placed_current(realdata, region, dirs, name):
+    """A real OEWS May 2025 flat file (PROVENANCE.md) saved by hand as oe.data.0.Current."""
+    rf = oews.remote_files(region, dirs)[0]
+    rf.dest.parent.mkdir(parents=True)
+    shutil.copyfile(realdata / "oews" / name, rf.dest)
+    return rf
+
+
+def test_real_oews_national_manufacturing_file_saved_as_current_is_refused(realdata, region,
+                                                                           dirs):
+    """The national industry-specific file holds no state rows: not the all-areas file."""
+    rf = _hand_placed_current(realdata, region, dirs, "oews_may2025_timeseries_US_manufacturing"
+                              "/oe.data.2025A01.US_manufacturing.tsv")
+    with pytest.raises(InputError) as exc:
+        download.fetch([rf], offline=True)
+    assert [(p.column, p.value) for p in exc.value.problems] == [("area_code", "0600000")]
+
+
+def test_real_oews_california_and_us_file_is_accepted_as_current(realdata, region, dirs):
+    rf = _hand_placed_current(realdata, region, dirs,
+                              "oews_may2025_timeseries_CA/oe.data.2025A01.CA_and_US.tsv")
+    download.fetch([rf], offline=True)
+    assert download.read_manifest(rf.dest.parent)[rf.dest.name]["origin"] == "placed by hand"
 
 
 def _laus_workbook(path, year, counties):
