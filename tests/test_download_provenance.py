@@ -545,3 +545,19 @@ def test_cli_data_still_fetches_the_api_benchmarks_after_a_failed_file(dirs, moc
     assert result.exit_code == 1
     assert "1 of 1 file(s) could not be fetched" in result.output
     assert laus.api_path(dirs, REGION).exists()  # the LAUS POST ran after the failure
+
+
+def test_the_workbooks_file_list_has_a_column_for_each_part_of_a_change_record(dirs, mocked,
+                                                                              body, tmp_path):
+    import pandas as pd
+
+    rf = _downloaded(dirs, mocked, body)
+    rf.dest.write_bytes(body.replace(*EDIT))
+    download.fetch([rf], offline=True)
+    api = {"path": "bls/laus/api/x.json", "url": "https://api.bls.gov/publicAPI/v2/",
+           "method": "POST", "request": {"seriesid": ["LNU04000000"], "startyear": "2019"}}
+    xlsx = report.write_workbook([], tmp_path / "w.xlsx", download.all_manifests(dirs.raw) + [api])
+    files = pd.read_excel(xlsx, sheet_name="sources-files", dtype=str)
+    assert files.loc[0, "changed.sha256"] == sha(body.replace(*EDIT))
+    assert files.loc[0, "changed.why"].startswith("changed on disk since it was downloaded")
+    assert files.loc[1, "request.startyear"] == "2019"

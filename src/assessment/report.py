@@ -331,7 +331,8 @@ def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Pa
                     name = name[:29] + f"{len(used) % 100:02d}"
                 used.add(name)
                 frame.to_excel(xl, sheet_name=name, index=False)
-        pd.DataFrame(files).to_excel(xl, sheet_name="sources-files", index=False)
+        # one column per manifest field; a change record as changed.sha256, changed.why, ...
+        pd.json_normalize(files).to_excel(xl, sheet_name="sources-files", index=False)
     os.replace(tmp, path)
     return path
 
