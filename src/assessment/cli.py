@@ -89,22 +89,32 @@ def data(
     names = [name for name in names if sources.applies(name, reg)]
     files = [rf for name in names for rf in sources.get(name).remote_files(reg, dirs)]
     if dry_run:
-        for p in download.plan(files):
+        planned = download.plan(files, allow_samples=mode is Mode.SAMPLE)
+        for p in planned:
             typer.echo(f"{p.status:8} {p.file.public_url}\n         -> {p.file.dest}")
-        counts = {s: sum(p.status == s for p in download.plan(files))
-                  for s in ("cached", "missing", "stale")}
+        counts = {s: sum(p.status == s for p in planned) for s in download.STATUSES}
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
     offline = offline or mode is Mode.SAMPLE
+    download.use_mirrors(reg.mirrors)
+    failed: list[str] = []  # a failed file does not stop the others; all are reported at the end
     try:
-        download.fetch(files, offline=offline)
-        # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)
-        for name in names:
-            extra = getattr(sources.get(name), "fetch_benchmarks", None)
-            if extra is not None:
-                extra(reg, dirs, offline=offline)
-    except (MissingDataError, DownloadError) as exc:
+        download.fetch(files, offline=offline, allow_samples=mode is Mode.SAMPLE)
+    except download.FetchFailed as exc:
+        failed.append(str(exc))
+    except (MissingDataError, DownloadError, InputError) as exc:
         _fail(str(exc))
+    # API calls that are not plain file downloads (e.g. the LAUS POST for benchmarks)
+    for name in names:
+        extra = getattr(sources.get(name), "fetch_benchmarks", None)
+        if extra is None:
+            continue
+        try:
+            extra(reg, dirs, offline=offline)
+        except (DownloadError, InputError) as exc:
+            failed.append(f"{name} benchmarks: {exc}")
+    if failed:
+        _fail("\n".join(failed))
     typer.echo(f"{len(files)} files present and verified under {dirs.raw}")
 
 
@@ -138,7 +148,10 @@ def report(mode: ModeOpt = Mode.SAMPLE,
     """Assemble executed notebooks into the report's HTML and PDF (no code shown)."""
     from assessment.report import build
 
-    out = build(mode, _load(region))
+    try:
+        out = build(mode, _load(region))
+    except InputError as exc:
+        _fail(str(exc))
     for path in out:
         typer.echo(f"wrote {path}")
 

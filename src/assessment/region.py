@@ -155,6 +155,20 @@ class Region(_Strict):
     job_quality: JobQuality
     disclosure: Disclosure
     sources: Sources = Field(default_factory=Sources)
+    # Optional: host -> base URL of an internal mirror of that agency host's files
+    # (``data.bls.gov: https://mirror.example.org/bls``); the environment's
+    # ASSESSMENT_MIRROR_<HOST> / ASSESSMENT_MIRRORS override it (see assessment.download).
+    mirrors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("mirrors")
+    @classmethod
+    def _mirrors_are_hosts_and_urls(cls, v: dict[str, str]) -> dict[str, str]:
+        for host, base in v.items():
+            if not re.fullmatch(r"[a-z0-9.-]+", host):
+                raise ValueError(f"{host!r} is not a host name (e.g. data.bls.gov)")
+            if not re.match(r"https?://[^/]+", base):
+                raise ValueError(f"the mirror for {host} ({base!r}) is not an http(s) URL")
+        return v
 
     @model_validator(mode="after")
     def _counties_unique_and_in_state(self) -> Region:

@@ -183,6 +183,7 @@ def sources_appendix(mode: Mode, region: Region) -> str:
                      + '<p class="note">Note: the Excel workbook of this report lists every '
                      "file with its URL and full SHA-256 checksum (sheet "
                      "<code>sources-files</code>).</p></figure>")
+    parts.append(changed_files_html(paths.data_dirs(mode, region).raw))
     info = []
     for name, module in sources.all_sources().items():
         i = module.INFO
@@ -193,6 +194,25 @@ def sources_appendix(mode: Mode, region: Region) -> str:
     parts.append('<figure class="table"><figcaption>Data availability statement by source'
                  "</figcaption>" + table_html(pd.DataFrame(info)) + "</figure></section>")
     return "".join(parts)
+
+
+def changed_files_html(raw_dir: Path) -> str:
+    """A caveat and a table for every raw file that no longer matches the checksum its manifest
+    recorded (and why, where known); nothing when every file matches."""
+    changed = download.changed_files(raw_dir)
+    if not changed:
+        return ""
+    frame = pd.DataFrame([{"file": c["path"], "source": c["source"], "recorded as": c["origin"],
+                           "why it differs": c["why"],
+                           "SHA-256 recorded": c["recorded_sha256"][:12],
+                           "SHA-256 now": c["sha256_now"][:12]} for c in changed])
+    return ('<div class="caveat"><strong>Changed since download.</strong> '
+            f"{len(changed)} raw file(s) no longer match the checksum recorded when they were "
+            "downloaded or first saved. Processing uses such a file only if it parses and holds "
+            "the area and period its official URL names, but its numbers may differ from the "
+            "agency's.</div>"
+            '<figure class="table"><figcaption>Raw files changed since they were recorded'
+            "</figcaption>" + table_html(frame) + "</figure>")
 
 
 _FLAG_WORDS = ("suppress", "top_coded", "topcoded", "unreliable", "withheld", "flag")
@@ -348,7 +368,8 @@ def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Pa
                     name = name[:29] + f"{len(used) % 100:02d}"
                 used.add(name)
                 frame.to_excel(xl, sheet_name=name, index=False)
-        pd.DataFrame(files).to_excel(xl, sheet_name="sources-files", index=False)
+        # one column per manifest field; a change record as changed.sha256, changed.why, ...
+        pd.json_normalize(files).to_excel(xl, sheet_name="sources-files", index=False)
     os.replace(tmp, path)
     return path
 
@@ -357,6 +378,8 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     from weasyprint import HTML
 
     mode = Mode(mode)
+    if mode is Mode.REAL:
+        download.refuse_samples(paths.data_dirs(mode, region).raw)
     rp = paths.report_paths(mode, region)
     executed = [rp.executed(nb) for nb in paths.notebooks()]
     missing = [str(p) for p in executed if not p.exists()]
