@@ -114,9 +114,23 @@ def test_editing_a_sample_generator_reruns_the_bundle_onward(built):
 
 
 def test_editing_the_region_file_reruns_the_bundle_onward(built):
+    region = built / "config/regions/san-joaquin-valley.yml"
+    text = region.read_text()
+    region.write_text(text + "# edited\n")
+    try:
+        lines = _make(built, "-n", *SAMPLE).stdout.splitlines()
+    finally:
+        region.write_text(text)
+        _mark_built(built)
+    assert sum("assessment sample" in ln for ln in lines) == 1
+    assert sum("assessment process" in ln for ln in lines) == 1
+    assert sum("run-notebook" in ln for ln in lines) == len(NOTEBOOKS)
+
+
+def test_touching_the_region_file_alone_reruns_nothing(built):
+    """Its content stamp (data/.regions/<slug>.sha256) is what the bundle depends on."""
     plan = _plan(built, "config/regions/san-joaquin-valley.yml")
-    assert len(plan["sample"]) == 1 and len(plan["process"]) == 1
-    assert plan["notebooks"] == NOTEBOOKS
+    assert plan == {"sample": [], "process": [], "notebooks": [], "report": []}
 
 
 def test_editing_the_command_line_reruns_nothing(built):

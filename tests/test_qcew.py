@@ -286,7 +286,7 @@ def test_annual_files_are_unchanged_and_first(region, dirs):
 def test_dry_run_lists_every_qcew_url(region):
     result = CliRunner().invoke(app, ["data", "--dry-run", "--source", "qcew"])
     assert result.exit_code == 0, result.output
-    for rf in qcew.remote_files(region, paths.data_dirs(paths.Mode.REAL)):
+    for rf in qcew.remote_files(region, paths.data_dirs(paths.Mode.REAL, region)):
         assert rf.public_url in result.output
     assert "135 files:" in result.output
 

@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from assessment import dataset, figures
+from assessment import dataset, figures, present, sources
 from assessment.metrics import acs_moe
 from assessment.paths import Mode
 from assessment.region import Region, load_region
+from assessment.sources import edd_ces as edd_ces_source
 from assessment.sources import qwi as qwi_source
 
 UNRELIABLE_CV = 30.0  # percent: above this an ACS estimate is flagged as unreliable
@@ -277,10 +278,15 @@ class Context:
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
         """The region file and the processed tables this section reads, for ``mode``."""
         region, mode = load_region(region_path), Mode(mode)
-        acs = combine_acs(dataset.load("acs", mode), dataset.load("acs_region", mode), region)
-        return cls(region, mode, dataset.load("laus", mode), acs, dataset.load("qwi", mode),
-                   dataset.load("lodes_wac_county", mode), dataset.load("lodes_wac_tract", mode),
-                   dataset.load("edd_ces", mode))
+        def load(name: str) -> pd.DataFrame:
+            return dataset.load(name, mode, region)
+
+        edd_ces = (load("edd_ces") if sources.applies("edd_ces", region)
+                   else pd.DataFrame(columns=edd_ces_source.TIDY_COLUMNS))
+
+        acs = combine_acs(load("acs"), load("acs_region"), region)
+        return cls(region, mode, load("laus"), acs, load("qwi"), load("lodes_wac_county"),
+                   load("lodes_wac_tract"), edd_ces)
 
     @property
     def start(self) -> int:
@@ -355,6 +361,8 @@ def _span(years: pd.Series) -> str:
 def formats(table: pd.DataFrame) -> dict[str, str]:
     """Display formats by column name: percentages and points one decimal, dollars whole."""
     out = {}
+    if isinstance(table, present.Omitted):
+        return out
     for col in table.columns:
         name = str(col)
         if name.endswith("($)"):
@@ -900,10 +908,15 @@ def qwi_flag_counts(ctx: Context) -> dict[str, int]:
 # --- EDD monthly manufacturing jobs ------------------------------------------------------------
 
 
-def recent_jobs(ctx: Context) -> pd.DataFrame:
+def recent_jobs(ctx: Context) -> pd.DataFrame | present.Omitted:
     """Manufacturing jobs in each metro area's latest month and a year earlier (EDD CES, not
     seasonally adjusted, so the same month is compared); the metros summed when every one has
-    both months."""
+    both months. Left out, with one sentence, where EDD's files do not cover the region."""
+    reason = sources.why_not("edd_ces", ctx.region)
+    if reason:
+        return present.Omitted(
+            f"Recent monthly manufacturing jobs are left out: they come from the California "
+            f"EDD's metro-area files, a source not used for {ctx.region.name} ({reason}).")
     ces = ctx.edd_ces[ctx.edd_ces["series_code"] == EDD_MANUFACTURING]
     ces = ces.dropna(subset=["employment"])
     latest = str(ces["period"].max())
@@ -919,7 +932,7 @@ def recent_jobs(ctx: Context) -> pd.DataFrame:
         rows.append(_recent_row(f"{' and '.join(counties)} metro area ({area})", ces, area,
                                 latest, before))
     out = pd.DataFrame(rows, columns=["Area", "now", "then", "change"])
-    if len(out) and out[["now", "then"]].notna().all().all():
+    if len(out) > 1 and out[["now", "then"]].notna().all().all():  # several metro areas
         now, then = out["now"].sum(), out["then"].sum()
         out.loc[len(out)] = [f"{ctx.region.name} metro areas", now, then,
                              (now / then - 1) * 100]
@@ -928,6 +941,21 @@ def recent_jobs(ctx: Context) -> pd.DataFrame:
     return out.rename(columns={"now": f"Jobs {latest}",
                                "then": f"Jobs {before}",
                                "change": "Change over the year (%)"})
+
+
+def recent_jobs_note(ctx: Context) -> str:
+    """The note under the recent-jobs table, true for the region's metro areas."""
+    areas: dict[str, list[str]] = {}
+    for c in ctx.region.counties:
+        if c.edd_area:
+            areas.setdefault(c.edd_area, []).append(c.name)
+    one_each = all(len(v) == 1 for v in areas.values())
+    text = "Not seasonally adjusted, so the same month of each year is compared."
+    if one_each and len(areas) > 1:
+        return text + " Each metro area is one county."
+    if one_each:
+        return text
+    return text + " A metro area of several counties is shown once, for all of them."
 
 
 def _recent_row(name: str, ces: pd.DataFrame, area: str, latest: str, before: str) -> list:
@@ -1018,8 +1046,8 @@ def job_classes(jobs: pd.Series) -> pd.Series:
 
 def tract_map_figure(ctx: Context) -> plt.Figure:
     """Manufacturing jobs by census tract (place of work), the region's counties outlined."""
-    tracts = dataset.load("tracts", ctx.mode)
-    counties = dataset.load("counties", ctx.mode).to_crs("EPSG:3310")
+    tracts = dataset.load("tracts", ctx.mode, ctx.region)
+    counties = dataset.load("counties", ctx.mode, ctx.region).to_crs("EPSG:3310")
     region_tracts = tracts[tracts["in_region"]].to_crs("EPSG:3310").copy()
     jobs = tract_jobs(ctx).set_index("Tract")["Manufacturing jobs"]
     # LODES lists every block with a job, so a tract absent from the file has no jobs.

@@ -31,7 +31,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from assessment.constants import ALL_INDUSTRIES, OWN_PRIVATE, QCEW_NOT_AVAILABLE, QCEW_SUPPRESSED
-from assessment.download import RemoteFile
+from assessment.download import Expect, RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -184,21 +184,29 @@ def peer_years(region: Region) -> list[int]:
     return sorted({region.years.start, region.years.end})
 
 
-def _remote(url: str, dest: Path, vintage: str) -> RemoteFile:
-    return RemoteFile(url=url, dest=dest, source="BLS QCEW", vintage=vintage, validate=read)
+def _remote(url: str, dest: Path, vintage: str, *identity: Expect) -> RemoteFile:
+    return RemoteFile(url=url, dest=dest, source="BLS QCEW", vintage=vintage, validate=read,
+                      expect=identity)
+
+
+def _period(year: int, qtr: str | int) -> tuple[Expect, Expect]:
+    """Every row of a slice states the year and quarter (``A`` annual) its URL names."""
+    return expect("year", "year", year), expect("quarter", "qtr", str(qtr).upper())
 
 
 def annual_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """Annual-average area files for every county and benchmark, every analysis year."""
     return [_remote(area_url(year, "a", area), area_path(dirs, year, "a", area),
-                    f"{year} annual averages")
+                    f"{year} annual averages", expect("area", "area_fips", area),
+                    *_period(year, "a"))
             for year in region.years.span
             for area in region.qcew_areas]
 
 
 def quarterly_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """Quarterly area files for the region's counties, recent quarters."""
-    return [_remote(area_url(year, q, area), area_path(dirs, year, q, area), f"{year} Q{q}")
+    return [_remote(area_url(year, q, area), area_path(dirs, year, q, area), f"{year} Q{q}",
+                    expect("area", "area_fips", area), *_period(year, q))
             for year, q in recent_quarters(region)
             for area in region.county_fips]
 
@@ -207,7 +215,8 @@ def industry_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """Annual industry slices of the region's sector (every area), first and last years."""
     sector = region.industry.sector
     return [_remote(industry_url(year, "a", sector), industry_path(dirs, year, "a", sector),
-                    f"{year} annual averages, all areas")
+                    f"{year} annual averages, all areas",
+                    expect("industry", "industry_code", sector), *_period(year, "a"))
             for year in peer_years(region)]
 
 
@@ -215,7 +224,8 @@ def size_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """First-quarter size-class slices of the last analysis year, one per size class."""
     year = region.years.end
     return [_remote(size_url(year, code), size_path(dirs, year, code),
-                    f"{year} Q{SIZE_QUARTER}, size class {code}")
+                    f"{year} Q{SIZE_QUARTER}, size class {code}",
+                    expect("size class", "size_code", code), *_period(year, SIZE_QUARTER))
             for code in SIZE_CLASSES]
 
 

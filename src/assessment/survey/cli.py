@@ -127,7 +127,7 @@ def ingest(survey: SurveyArg, file: ExportArg, column_map: MapOpt = None,
     reg = _region(region)
     _codebook(survey)
     try:
-        res = ingest_file(survey.value, file, reg, paths.data_dirs(mode),
+        res = ingest_file(survey.value, file, reg, paths.data_dirs(mode, reg),
                           column_map=column_map, wave=wave)
     except ColumnMapError as exc:
         _fail(f"{file} was not ingested (nothing written):\n{exc}", EXIT_MAP)
