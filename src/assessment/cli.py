@@ -86,7 +86,7 @@ def data(
 ) -> None:
     """Fetch every public file the region needs that is not already in data/raw."""
     from assessment import download, sources
-    from assessment.errors import DownloadError, MissingDataError
+    from assessment.errors import DownloadError, InputError, MissingDataError
 
     reg = _load(region)
     dirs = paths.data_dirs(mode, reg)
