@@ -1,81 +1,138 @@
-"""The Makefile keys every output by the region's slug and notices when a region file's content
-changes (dry runs and a throwaway folder; nothing is built)."""
+"""The Makefile's dependency graph, asked of Make itself (``make -n``) in a copy of the project
+marked as built (``make -t``): editing a file reruns exactly the stages whose code imports it."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import sys
 import time
 
 import pytest
 
 from assessment import paths
 
-MAKEFILE = paths.ROOT / "Makefile"
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+SAMPLE = ["sample-report"]
 
 
-def _make(*args: str, cwd=paths.ROOT) -> str:
-    proc = subprocess.run(["make", "--no-print-directory", "-f", str(MAKEFILE), *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc.stdout
+def _make(root, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASSESSMENT_ROOT": str(root)}
+    return subprocess.run(["make", "-C", str(root), f"PYTHON={sys.executable}", *args],
+                          env=env, capture_output=True, text=True)
 
 
-def test_a_regions_sample_report_builds_only_under_its_slug():
-    out = _make("-n", "-B", "sample-report", "REGION=config/regions/inland-empire.yml")
-    assert "reports/executed/inland-empire/sample/01-industry-profile.ipynb" in out
-    assert "data/sample/inland-empire/raw/.complete" in out
-    assert "--region config/regions/inland-empire.yml" in out
-    assert "san-joaquin-valley" not in out and "central-ohio" not in out
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the project whose every sample target Make believes up to date."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(paths.ROOT / name, root / name)
+    for name in ("src", "notebooks", "config"):
+        shutil.copytree(paths.ROOT / name, root / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    (root / ".venv").mkdir()
+    (root / ".venv" / ".installed").touch()  # the environment is kept, as in the benchmark
+    _mark_built(root)
+    return root
 
 
-def test_the_real_report_lands_under_the_slug_too():
-    out = _make("-n", "-B", "reports/central-ohio/needs-assessment.pdf",
-                "REGION=config/regions/central-ohio.yml")
-    assert "reports/executed/central-ohio/real/03-occupations.ipynb" in out
-    assert "assessment report --mode real --region config/regions/central-ohio.yml" in out
+def _mark_built(root) -> None:
+    """``make -t``, creating the folders it cannot (it touches files, never makes folders)."""
+    for _ in range(50):
+        proc = _make(root, "-t", *SAMPLE)
+        missing = re.search(r"touch: open: (\S+): No such file", proc.stderr)
+        if proc.returncode == 0 or missing is None:
+            break
+        (root / missing.group(1)).parent.mkdir(parents=True, exist_ok=True)
+    assert proc.returncode == 0, proc.stderr
 
 
-def test_help_says_where_each_regions_report_lands():
-    out = _make("help")
-    for region in sorted(paths.REGIONS_DIR.glob("*.yml")):
-        slug = region.stem
-        assert (f"config/regions/{region.name} -> reports/{slug}/needs-assessment-sample.pdf"
-                in out)
+def _touch(root, rel: str) -> os.stat_result:
+    before = (root / rel).stat()
+    later = time.time() + 5  # newer than anything -t marked, whatever the clock's resolution
+    os.utime(root / rel, (later, later))
+    return before
 
 
-def test_reports_builds_every_region_given_in_parallel():
-    out = _make("-n", "-B", "reports", "REGIONS=config/regions/inland-empire.yml "
-                "config/regions/central-ohio.yml", "JOBS=2")
-    assert "-j2 sample-report-for/config/regions/inland-empire.yml " \
-           "sample-report-for/config/regions/central-ohio.yml" in out
-    # each region's own sub-make (dry-run too) builds under its slug
-    for slug in ("inland-empire", "central-ohio"):
-        assert f"--region config/regions/{slug}.yml" in out
+def _plan(root, touched: str) -> dict[str, list[str]]:
+    """Which stages ``make -n`` would run after ``touched`` is edited; then undo the edit."""
+    before = _touch(root, touched)
+    proc = _make(root, "-n", *SAMPLE)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    plan = {
+        "sample": [ln for ln in lines if "assessment sample" in ln],
+        "process": [ln for ln in lines if "assessment process" in ln],
+        "notebooks": sorted(w.split("/")[-1].removesuffix(".ipynb") for ln in lines
+                            if "run-notebook" in ln for w in ln.split()
+                            if w.startswith("notebooks/")),
+        "report": [ln for ln in lines if "assessment report" in ln],
+    }
+    os.utime(root / touched, ns=(before.st_atime_ns, before.st_mtime_ns))  # undo the edit
+    _mark_built(root)  # and build again, for the next test
+    assert _make(root, "-q", *SAMPLE).returncode == 0
+    return plan
 
 
-def test_the_region_stamp_changes_with_the_content_not_the_timestamp(tmp_path):
-    region = tmp_path / "r.yml"
-    region.write_text("name: R\nslug: r-test\n")
-    stamp = tmp_path / "data" / ".regions" / "r-test.sha256"
-    _make(str(stamp.relative_to(tmp_path)), f"REGION={region}", cwd=tmp_path)
-    digest = stamp.read_text()
-    old = time.time() - 60
-    os.utime(stamp, (old, old))  # so a rewrite would show
-    region.touch()
-    _make(str(stamp.relative_to(tmp_path)), f"REGION={region}", cwd=tmp_path)
-    assert abs(stamp.stat().st_mtime - old) < 1  # same content: not rewritten
-    region.write_text("name: R\nslug: r-test\nyears: {}\n")
-    _make(str(stamp.relative_to(tmp_path)), f"REGION={region}", cwd=tmp_path)
-    assert stamp.stat().st_mtime > old + 30 and stamp.read_text() != digest
+NOTEBOOKS = sorted(p.stem for p in paths.notebooks())
 
 
-def test_reports_refuses_two_region_files_with_one_slug(tmp_path):
-    twin = tmp_path / "twin.yml"
-    twin.write_text((paths.REGIONS_DIR / "inland-empire.yml").read_text())
-    proc = subprocess.run(["make", "--no-print-directory", "-f", str(MAKEFILE), "-n", "reports",
-                           f"REGIONS=config/regions/inland-empire.yml {twin}"],
-                          cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode != 0 and "share the slug inland-empire" in proc.stderr
+def test_a_built_report_is_up_to_date(built):
+    assert _make(built, "-q", *SAMPLE).returncode == 0
+    proc = _make(built, *SAMPLE)
+    assert proc.returncode == 0 and "Nothing to be done" in proc.stdout
+
+
+def test_editing_a_section_module_reruns_only_its_notebook_and_the_assembly(built):
+    plan = _plan(built, "src/assessment/sections/industry.py")
+    assert plan["sample"] == [] and plan["process"] == []
+    assert plan["notebooks"] == ["01-industry-profile"]
+    assert len(plan["report"]) == 1
+
+
+def test_editing_a_notebook_reruns_only_it_and_the_assembly(built):
+    plan = _plan(built, "notebooks/03-occupations.ipynb")
+    assert plan["sample"] == [] and plan["process"] == []
+    assert plan["notebooks"] == ["03-occupations"]
+    assert len(plan["report"]) == 1
+
+
+def test_editing_the_assembler_reruns_only_the_assembly(built):
+    plan = _plan(built, "src/assessment/report.py")
+    assert plan["sample"] == [] and plan["process"] == [] and plan["notebooks"] == []
+    assert len(plan["report"]) == 1
+
+
+def test_editing_a_sample_generator_reruns_the_bundle_onward(built):
+    plan = _plan(built, "src/assessment/sample/qcew.py")
+    assert len(plan["sample"]) == 1 and len(plan["process"]) == 1
+    assert plan["notebooks"] == NOTEBOOKS
+    assert len(plan["report"]) == 1
+
+
+def test_editing_the_region_file_reruns_the_bundle_onward(built):
+    region = built / "config/regions/san-joaquin-valley.yml"
+    text = region.read_text()
+    region.write_text(text + "# edited\n")
+    try:
+        lines = _make(built, "-n", *SAMPLE).stdout.splitlines()
+    finally:
+        region.write_text(text)
+        _mark_built(built)
+    assert sum("assessment sample" in ln for ln in lines) == 1
+    assert sum("assessment process" in ln for ln in lines) == 1
+    assert sum("run-notebook" in ln for ln in lines) == len(NOTEBOOKS)
+
+
+def test_touching_the_region_file_alone_reruns_nothing(built):
+    """Its content stamp (data/.regions/<slug>.sha256) is what the bundle depends on."""
+    plan = _plan(built, "config/regions/san-joaquin-valley.yml")
+    assert plan == {"sample": [], "process": [], "notebooks": [], "report": []}
+
+
+def test_editing_the_command_line_reruns_nothing(built):
+    plan = _plan(built, "src/assessment/cli.py")
+    assert plan == {"sample": [], "process": [], "notebooks": [], "report": []}

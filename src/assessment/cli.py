@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,9 +13,19 @@ import typer
 from assessment import paths
 from assessment.cliutil import fail as _fail
 from assessment.cliutil import region_or_exit as _load
-from assessment.errors import DownloadError, InputError, MissingDataError
 from assessment.paths import Mode
 from assessment.survey.cli import app as survey_app
+
+# Each command imports what it needs when it runs (pandas, pydantic, the sources...), so a
+# command pays only for its own imports (`python -X importtime -m assessment --help`).
+
+_STARTED = time.perf_counter()
+
+
+def _took() -> str:
+    """Seconds since this command started (imports included), for its one progress line."""
+    return f"{time.perf_counter() - _STARTED:.1f} s"
+
 
 app = typer.Typer(help="San Joaquin Valley manufacturing needs assessment.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -45,6 +56,7 @@ def read(
 ) -> None:
     """Parse one file in the agency's own layout into the project's tidy table."""
     from assessment import sources
+    from assessment.errors import InputError
 
     try:
         module = sources.get(source)
@@ -74,6 +86,7 @@ def data(
 ) -> None:
     """Fetch every public file the region needs that is not already in data/raw."""
     from assessment import download, sources
+    from assessment.errors import DownloadError, InputError, MissingDataError
 
     reg = _load(region)
     dirs = paths.data_dirs(mode, reg)
@@ -125,35 +138,73 @@ def sample(region: RegionOpt = paths.DEFAULT_REGION) -> None:
 
     reg = _load(region)
     written = sample_bundle.build(reg)
-    typer.echo(f"sample bundle: {len(written)} files under {paths.data_dirs(Mode.SAMPLE, reg).raw}")
+    typer.echo(f"sample bundle: {len(written)} files under"
+               f" {_rel(paths.data_dirs(Mode.SAMPLE, reg).raw)} ({_took()})")
 
 
 @app.command()
-def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL) -> None:
+def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL,
+            verbose: Annotated[bool, typer.Option("--list", help="Name every table.")] = False,
+            ) -> None:
     """Parse and validate raw files into the region's processed tables (stops if any are
     missing)."""
     from assessment import dataset
+    from assessment.errors import InputError, MissingDataError
 
     try:
         written = dataset.build(_load(region), mode)
     except (MissingDataError, InputError) as exc:
         _fail(str(exc))
-    for path in written:
-        typer.echo(f"wrote {path}")
+    if verbose:
+        for path in written:
+            typer.echo(f"wrote {path}")
+    typer.echo(f"processing: {len(written)} tables under"
+               f" {_rel(paths.data_dirs(mode).processed)} ({_took()})")
+
+
+def _rel(path: Path) -> Path:
+    return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
 
 
 @app.command()
 def report(mode: ModeOpt = Mode.SAMPLE,
            region: RegionOpt = paths.DEFAULT_REGION) -> None:
     """Assemble executed notebooks into the report's HTML and PDF (no code shown)."""
+    from assessment.errors import InputError
     from assessment.report import build
 
     try:
         out = build(mode, _load(region))
     except InputError as exc:
         _fail(str(exc))
-    for path in out:
-        typer.echo(f"wrote {path}")
+    names = ", ".join(str(_rel(p)) for p in out)
+    typer.echo(f"report: {names} ({_took()})")
+
+
+@app.command("run-notebook")
+def run_notebook(
+    notebook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Notebook.")],
+    output: Annotated[Path, typer.Argument(help="Where the executed notebook goes.")],
+    parameter: Annotated[list[str] | None, typer.Option(
+        "-p", "--parameter", help="NAME=VALUE for the parameters cell (repeatable).")] = None,
+    kernel: Annotated[str, typer.Option("-k", "--kernel", help="Jupyter kernel.")] = "python3",
+) -> None:
+    """Run a notebook in a fresh kernel (papermill); print its time, or the failing cell."""
+    import yaml
+
+    from assessment.runner import NotebookFailed, run_notebook
+
+    params = {}
+    for item in parameter or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            _fail(f"-p {item!r}: write NAME=VALUE", 2)
+        params[name] = yaml.safe_load(value)  # numbers and booleans typed, as papermill does
+    try:
+        seconds = run_notebook(notebook, output, params, kernel)
+    except NotebookFailed as exc:
+        _fail(str(exc))
+    typer.echo(f"notebook {notebook.stem:<28} {seconds:5.1f} s")
 
 
 @region_app.command("new")

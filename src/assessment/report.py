@@ -12,13 +12,13 @@ from __future__ import annotations
 import html
 import io
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import mistune
-import nbformat
 import pandas as pd
 
 from assessment import download, paths, sources
@@ -85,7 +85,7 @@ def _output_html(output, chapter: Chapter) -> str:
     kind = meta.get("kind")
     if kind == "findings":
         chapter.findings.extend(meta.get("items", []))
-        return f'<div class="findings">{_md(data.get("text/markdown", ""))}</div>'
+        return f'<div class="findings">{_md(_as_text(data.get("text/markdown", "")))}</div>'
     if kind == "table":
         frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split")
         chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
@@ -121,21 +121,23 @@ def _is_note(output) -> bool:
 
 
 def read_chapter(path: Path, number: int, region: Region | None = None) -> Chapter:
-    nb = nbformat.read(path, as_version=4)
+    # Papermill writes nbformat 4 JSON; reading it as JSON skips nbformat's schema machinery,
+    # whose import alone took a few seconds of every assembly.
+    nb = json.loads(path.read_text(encoding="utf-8"))
     chapter = Chapter(notebook=path.stem, title="", anchor=f"ch{number}")
     first = True
-    for cell in nb.cells:
+    for cell in nb.get("cells", []):
         if _skip(cell):
             continue
         if _off(cell, region):
-            if cell.cell_type == "code":
+            if cell.get("cell_type") == "code":
                 chapter.body += [_output_html(o, chapter) for o in cell.get("outputs", [])
                                  if _is_note(o)]
             continue
-        if cell.cell_type == "markdown":
-            chapter.body.append(_markdown(cell.source, chapter, first))
+        if cell.get("cell_type") == "markdown":
+            chapter.body.append(_markdown(_as_text(cell.get("source", "")), chapter, first))
             first = False
-        elif cell.cell_type == "code":
+        elif cell.get("cell_type") == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     raise RuntimeError(f"{path} holds an error output; rerun the notebook")
@@ -248,15 +250,24 @@ def quality_table(mode: Mode, region: Region) -> pd.DataFrame:
     A flag is any column named for suppression, top-coding, unreliability or a status flag
     (every parser keeps the agency's flags as columns), so a new source's flags are counted
     here without further code."""
+    import pyarrow.parquet as pq
+
     rows = []
     for path in sorted(paths.data_dirs(mode, region).processed.glob("*.parquet")):
-        frame = pd.read_parquet(path)
+        # only the flag columns are read (the row count comes from the file's metadata)
+        wanted = [c for c in pq.read_schema(path).names
+                  if any(w in c.lower() for w in _FLAG_WORDS)]
+        if not wanted:
+            continue
+        frame = pd.read_parquet(path, columns=wanted)
         labels = _flag_labels(frame)
         if labels.empty or frame.empty:
             continue
         flagged = (labels != "").any(axis=1)
-        counts = (labels.apply(lambda row: sorted(set(v for v in row if v)), axis=1)
-                  .explode().dropna().value_counts())
+        # Rows carrying each label (a row flagged twice with the same label counts once).
+        long = labels.where(labels != "").stack().dropna()
+        counts = (long.reset_index(level=1, drop=True).reset_index()
+                  .drop_duplicates().iloc[:, 1].value_counts())
         detail = ", ".join(f"{k} {v:,}" for k, v in counts.items())
         rows.append({"table": path.stem, "rows": len(frame), "rows flagged": int(flagged.sum()),
                      "share (%)": round(float(flagged.mean()) * 100, 1),
@@ -374,8 +385,20 @@ def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Pa
     return path
 
 
+class _QuietFonts(logging.Filter):
+    """Drops WeasyPrint's notice that it subsets fonts with fontTools (the pure-Python fallback
+    it uses when the system has no HarfBuzz-Subset): the PDF is the same either way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "HarfBuzz-Subset" not in record.getMessage()
+
+
 def build(mode: Mode | str, region: Region) -> list[Path]:
     from weasyprint import HTML
+
+    wp_log = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _QuietFonts) for f in wp_log.filters):
+        wp_log.addFilter(_QuietFonts())
 
     mode = Mode(mode)
     if mode is Mode.REAL:

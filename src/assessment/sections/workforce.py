@@ -17,6 +17,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -190,10 +191,15 @@ def acs_share(acs: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     wanted = set(indicator.num) | set(indicator.den)
     sub = acs[acs["variable"].isin(wanted)]
     for geoid, g in sub.groupby("geoid", sort=False):
-        g = g.set_index("variable")
-        absent = [v for v in wanted if v not in g.index]
-        x, mx, nx = _summed(g, indicator.num)
-        y, my, ny = _summed(g, indicator.den)
+        # variable -> (estimate, moe, flag): plain lookups, not a .loc per part (the section's
+        # hottest loop: every ACS table and the findings call it)
+        cells = dict(zip(g["variable"], zip(
+            g["estimate"].to_numpy(dtype=float, na_value=np.nan),
+            g["moe"].to_numpy(dtype=float, na_value=np.nan), g["flag"], strict=True),
+            strict=True))
+        absent = [v for v in wanted if v not in cells]
+        x, mx, nx = _summed(cells, indicator.num)
+        y, my, ny = _summed(cells, indicator.den)
         note = "; ".join(n for n in (nx, ny) if n)
         if absent:
             note = "variables absent: " + ", ".join(sorted(absent))
@@ -207,11 +213,12 @@ def acs_share(acs: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["geoid", "estimate", "moe", "cv", "unreliable", "note"])
 
 
-def _summed(g: pd.DataFrame, variables: Sequence[str]) -> tuple[float, float, str]:
-    present = [v for v in variables if v in g.index]
-    est = g.loc[present, "estimate"].to_numpy(dtype=float, na_value=np.nan)
-    moe = g.loc[present, "moe"].to_numpy(dtype=float, na_value=np.nan)
-    flags = [f for f in g.loc[present, "flag"] if f]
+def _summed(cells: dict[str, tuple[float, float, str]], variables: Sequence[str]
+            ) -> tuple[float, float, str]:
+    present = [v for v in variables if v in cells]
+    est = np.array([cells[v][0] for v in present], dtype=float)
+    moe = np.array([cells[v][1] for v in present], dtype=float)
+    flags = [cells[v][2] for v in present if cells[v][2]]
     if len(present) < len(variables) or np.isnan(est).any():
         return np.nan, np.nan, ("withheld: " + ", ".join(sorted(set(flags)))) if flags else ""
     if np.isnan(moe).any():
@@ -307,7 +314,7 @@ class Context:
         return {**self.region.county_names, self.region.slug: f"{self.region.name} (region)",
                 self.region.state.fips: self.state, "US": self.nation}
 
-    @property
+    @cached_property
     def qwi_year(self) -> int:
         return complete_qwi_year(self.qwi, self.region.county_fips)
 

@@ -269,7 +269,19 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
 
     ``region`` is accepted for the common source interface; every row of the file is kept.
     """
-    path = Path(path)
+    out, problems = _parse(Path(path))
+    try:
+        out = validate(out, SCHEMA, path)
+    except InputError as exc:
+        problems = exc.problems + problems
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return out
+
+
+def _parse(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The tidy rows of one file before the schema check, and its duplicate-key problems;
+    raises :class:`InputError` for an unreadable file or cells that are not numbers."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -310,19 +322,25 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
         if col not in out:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="Float64")
     out = out[TIDY_COLUMNS]
-    problems = _duplicates(out, path)
-    try:
-        out = validate(out, SCHEMA, path)
-    except InputError as exc:
-        problems = exc.problems + problems
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    return out
+    return out, _duplicates(out, path)
 
 
 def read_many(paths: list[Path]) -> pd.DataFrame:
-    frames = [read(p) for p in paths]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
+    """The files' tidy rows, one after another. The schema's checks are all cell by cell, so
+    the rows of clean files are checked together, once (a schema check costs about as much as
+    parsing a small file); at the first problem every file is read on its own again, so the
+    error names file, row and column exactly as :func:`read` does."""
+    if not paths:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    try:
+        parsed = [_parse(Path(p)) for p in paths]
+        if any(problems for _, problems in parsed):
+            raise InputError([p for _, problems in parsed for p in problems])
+        table = pd.concat([out for out, _ in parsed], ignore_index=True)
+        return validate(table, SCHEMA, ", ".join(str(p) for p in paths))
+    except InputError:
+        frames = [read(p) for p in paths]  # raises naming the first bad file
+        return pd.concat(frames, ignore_index=True)
 
 
 # --- processed tables -------------------------------------------------------------------------
