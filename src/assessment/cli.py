@@ -151,15 +151,16 @@ def process(region: RegionOpt = paths.DEFAULT_REGION, mode: ModeOpt = Mode.REAL,
     from assessment import dataset
     from assessment.errors import InputError, MissingDataError
 
+    reg = _load(region)
     try:
-        written = dataset.build(_load(region), mode)
+        written = dataset.build(reg, mode)
     except (MissingDataError, InputError) as exc:
         _fail(str(exc))
     if verbose:
         for path in written:
             typer.echo(f"wrote {path}")
     typer.echo(f"processing: {len(written)} tables under"
-               f" {_rel(paths.data_dirs(mode).processed)} ({_took()})")
+               f" {_rel(paths.data_dirs(mode, reg).processed)} ({_took()})")
 
 
 def _rel(path: Path) -> Path:
