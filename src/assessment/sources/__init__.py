@@ -51,6 +51,7 @@ SOURCES: dict[str, str] = {
     "onet": "assessment.sources.onet",
     "crosswalks": "assessment.sources.crosswalks",
     "oews": "assessment.sources.oews",
+    "ipeds": "assessment.sources.ipeds",
 }
 
 
