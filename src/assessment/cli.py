@@ -80,8 +80,10 @@ def data(
     if dry_run:
         for p in download.plan(files):
             typer.echo(f"{p.status:8} {p.file.public_url}\n         -> {p.file.dest}")
+            if p.status == "manual":
+                typer.echo(f"         export by hand: {p.file.manual}")
         counts = {s: sum(p.status == s for p in download.plan(files))
-                  for s in ("cached", "missing", "stale")}
+                  for s in ("cached", "missing", "stale", "manual")}
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
     offline = offline or mode is Mode.SAMPLE

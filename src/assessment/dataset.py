@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def missing_files(region: Region, dirs: DataDirs) -> list[tuple[Path, str]]:
-    return [(rf.dest, rf.public_url)
+    return [(rf.dest, rf.public_url + (f" (export by hand: {rf.manual})" if rf.manual else ""))
             for module in sources.all_sources().values()
             for rf in module.remote_files(region, dirs)
             if not rf.dest.exists()]

@@ -72,6 +72,9 @@ class RemoteFile:
     params: dict[str, str] = field(default_factory=dict)  # query; secrets are redacted
     validate: Callable[[Path], object] | None = None  # parse the body; raise on bad
     json_body: dict | None = None  # set for APIs that take a JSON POST (BLS Public Data API)
+    # A file no script can fetch (a web form export, e.g. CCC DataMart): ``url`` is the page
+    # to export it from and ``manual`` says which choices to make; it is never requested.
+    manual: str = ""
 
     @property
     def public_url(self) -> str:
@@ -391,14 +394,14 @@ def _record_hand_placed(rf: RemoteFile) -> None:
 @dataclass(frozen=True)
 class Planned:
     file: RemoteFile
-    status: str  # cached | missing | stale
+    status: str  # cached | missing | stale | manual (missing, to be exported by hand)
 
 
 def plan(files: Iterable[RemoteFile]) -> list[Planned]:
     out = []
     for rf in files:
         if not rf.dest.exists():
-            out.append(Planned(rf, "missing"))
+            out.append(Planned(rf, "manual" if rf.manual else "missing"))
         elif is_cached(rf):
             out.append(Planned(rf, "cached"))
         else:
@@ -414,22 +417,34 @@ def fetch(files: Iterable[RemoteFile], *, offline: bool = False, dry_run: bool =
     file that is absent; ``dry_run`` only reports.
     """
     planned = plan(files)
-    todo = [p for p in planned if p.status != "cached"]
     for p in planned:
         hand_placed = p.file.dest.name not in read_manifest(p.file.dest.parent)
-        if p.status == "cached" and hand_placed and not dry_run:
+        # A file exported by hand is whatever the researcher exported last: a new export
+        # (another checksum) is recorded again, never "fetched".
+        if not dry_run and ((p.status == "cached" and hand_placed)
+                            or (p.status == "stale" and p.file.manual)):
             _record_hand_placed(p.file)
-    if dry_run or not todo:
+    todo = [p for p in planned if p.status in ("missing", "stale") and not p.file.manual]
+    by_hand = [p for p in planned if p.status == "manual"]
+    if dry_run or not (todo or by_hand):
         return planned
     if offline:
-        raise MissingDataError([(p.file.dest, p.file.public_url) for p in todo])
+        raise MissingDataError([(p.file.dest, p.file.public_url) for p in todo]
+                               + _exports(by_hand))
     s = http or session()
     for p in tqdm(todo, desc="downloading", unit="file", disable=len(todo) < 3):
         if p.status == "stale":
             log.warning("%s no longer matches the checksum in its manifest; fetching it again"
                         " from %s", p.file.dest, p.file.public_url)
         _fetch_one(s, p.file)
+    if by_hand:  # no request can fetch these: say where to export them from, and how
+        raise MissingDataError(_exports(by_hand))
     return planned
+
+
+def _exports(by_hand: list[Planned]) -> list[tuple[Path, str]]:
+    return [(p.file.dest, f"{p.file.public_url} (a web form: export by hand, {p.file.manual})")
+            for p in by_hand]
 
 
 def record_sample(rf: RemoteFile, origin: str = "synthetic sample") -> None:

@@ -52,6 +52,7 @@ SOURCES: dict[str, str] = {
     "crosswalks": "assessment.sources.crosswalks",
     "oews": "assessment.sources.oews",
     "ipeds": "assessment.sources.ipeds",
+    "ccc_awards": "assessment.sources.ccc_awards",
 }
 
 
