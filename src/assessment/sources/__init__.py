@@ -53,6 +53,7 @@ SOURCES: dict[str, str] = {
     "oews": "assessment.sources.oews",
     "ipeds": "assessment.sources.ipeds",
     "ccc_awards": "assessment.sources.ccc_awards",
+    "top_cip": "assessment.sources.top_cip",
 }
 
 
