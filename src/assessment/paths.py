@@ -35,6 +35,7 @@ DATA_DIR = ROOT / "data"
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "report_templates"
 SURVEY_CODEBOOKS_DIR = CONFIG_DIR / "surveys"
+APPRENTICESHIP_CODEBOOK = CONFIG_DIR / "apprenticeship" / "registered_programs.yml"
 SURVEY_CODELISTS_DIR = PACKAGE_DIR / "survey" / "codelists"  # NAICS 2022, SOC 2018 (package data)
 
 

@@ -54,6 +54,7 @@ SOURCES: dict[str, str] = {
     "ipeds": "assessment.sources.ipeds",
     "ccc_awards": "assessment.sources.ccc_awards",
     "top_cip": "assessment.sources.top_cip",
+    "apprenticeship": "assessment.sources.apprenticeship",
 }
 
 
