@@ -975,11 +975,10 @@ def programs_display(ctx: Context, n: int = PRIORITY_N, most: int = 6) -> pd.Dat
 
 
 def supply_caveat() -> str:
-    return ("Training supply is not yet measured. The crosswalk names the programs that train "
-            "for each priority occupation, but program completions (IPEDS awards by college "
-            "and CIP code, apprenticeship completers) are not yet among this assessment's "
-            "sources, so the gap between openings and the number of people trained each year "
-            "can be named here but not yet sized.")
+    return ("A crosswalk match says a program prepares for an occupation, not that a college "
+            "in the region offers it. The training-supply section below counts what the "
+            "region's colleges and apprenticeships actually award each year for the priority "
+            "occupations, and sizes the gap against the openings.")
 
 
 def equity_caveat() -> str:
@@ -1060,7 +1059,4 @@ def findings(ctx: Context) -> list[str]:
         items.append("On openings, pay against the family-sustaining wage and concentration "
                      "in manufacturing, the first priorities for the apprenticeship are "
                      + _and(names) + ".")
-    items.append("The programs that train for these occupations are listed, but how many "
-                 "people they train each year is not yet measured, so the training gap can "
-                 "be named but not sized.")
     return items
