@@ -276,17 +276,16 @@ def _institutions(frame: pd.DataFrame, label: str) -> pd.DataFrame:
 
 
 def _split_cips(frame: pd.DataFrame, label: str) -> pd.Series:
-    problems, cips = [], []
-    for i, v in frame["CIPCODE"].items():
-        try:
-            cips.append(cip_code(v))
-        except ValueError:
-            problems.append(Problem(label, int(i), "CIPCODE", v,
-                                    "not a CIP code (NN.NNNN, or NN for a subtotal)"))
-            cips.append("")
-    if problems:
-        raise InputError(problems)
-    return pd.Series(cips, index=frame.index, dtype="str")
+    """:func:`cip_code` over a column, vectorised (national files have 300,000 rows)."""
+    text = frame["CIPCODE"].astype(str).str.strip().str.strip('"')
+    parts = text.str.extract(_CIP.pattern)
+    bad = parts[0].isna()
+    if bad.any():
+        raise InputError([Problem(label, int(i), "CIPCODE", text[i],
+                                  "not a CIP code (NN.NNNN, or NN for a subtotal)")
+                          for i in text.index[bad]])
+    family = parts[0].str.zfill(2)
+    return (family + ("." + parts[1]).fillna("")).astype("str")
 
 
 def _completions_frame(frame: pd.DataFrame, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
