@@ -167,3 +167,14 @@ def test_real_export_through_the_cli(realdata, tmp_path):
     row = t[(t.college == "Fresno City") & (t.top_code == "095650")
             & (t.academic_year == "2023-2024")]
     assert row.awards.item() == 69
+
+
+def test_college_table_agrees_with_ipeds_hd2023(realdata, region):
+    """The maintained table's unitids and counties are those NCES publishes (HD2023)."""
+    from assessment.sources import ipeds
+
+    hd = ipeds.read(realdata / "ipeds" / "hd2023.csv").set_index("unitid")
+    t = ccc_awards.colleges().set_index("unitid")
+    assert t.index.isin(hd.index).all()
+    assert (hd.loc[t.index, "county_fips"] == t["county_fips"]).all()
+    assert (hd.loc[t.index, "name"] == t["institution"]).all()
