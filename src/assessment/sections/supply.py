@@ -803,8 +803,9 @@ def findings(ctx: Context) -> list[str]:
             items.append(f"{len(none)} of the priority occupations have no college program "
                          "in the federal crosswalk ("
                          + occ._and(none["title"].str.lower().tolist())
-                         + "): they are learned on the job or in apprenticeship, where "
-                         "the region's supply is thinnest.")
+                         + "): no college award is counted for them, so all their openings "
+                         "count as unmet unless apprenticeship or on-the-job training fills "
+                         "them.")
     s = ctx.sensitivity
     p = priority(ctx)
     if len(p):
