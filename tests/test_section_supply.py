@@ -191,3 +191,25 @@ def test_findings_size_the_gap_in_one_sentence(monkeypatch):
 @pytest.mark.parametrize("level", [20, 21, 1])
 def test_short_certificates_group_together(level):
     assert supply.LEVEL_GROUPS[level] == "Certificate under 1 year"
+
+
+def test_real_files_share_fresno_city_welding(realdata, region):
+    """The real DataMart export, TOP-CIP and CIP-SOC crosswalks: Fresno City College's 69
+    Welding Technology awards of 2023-2024 (PROVENANCE.md) split 34.5 / 34.5 onto CIP 15.0614
+    and 48.0508 (TOP 095650 maps to both), each half split between its two occupations in the
+    NCES crosswalk (15.0614: 17-3029, 51-4121; 48.0508: 51-4121, 51-4122): welders 51-4121
+    get 17.25 + 17.25 = 34.5, 17-3029 and 51-4122 17.25 each; 69 in all."""
+    from assessment.sources import ccc_awards, crosswalks, top_cip
+
+    awards = ccc_awards.read(realdata / "ccc" / "majors.csv", region)
+    awards = awards[(awards.college == "Fresno City") & (awards.top_code == WELD_TOP)]
+    awards = awards.assign(unitid=114789)
+    tc = top_cip.with_shares(top_cip.read(realdata / "ccc" / "TOPCIP2020June26.xlsx"))
+    cw = crosswalks.read(realdata / "crosswalks" / "CIP2020_SOC2018_Crosswalk.csv")
+    by_cip = supply.datamart_by_cip(awards, tc, [2024])
+    assert by_cip.set_index("cip")["completions"].to_dict() == {"15.0614": 34.5,
+                                                                "48.0508": 34.5}
+    programs = by_cip.assign(award_level=0, source="DataMart")
+    per = supply.share_to_occupations(programs, supply.cip_soc_shares(cw)).groupby(
+        "soc")["supply"].sum()
+    assert per.to_dict() == {"17-3029": 17.25, "51-4121": 34.5, "51-4122": 17.25}
