@@ -74,3 +74,13 @@ def test_registered_programs_validate(built):
     region, dirs = built
     t = apprenticeship.read(apprenticeship.path(dirs), region)
     assert (t.completers <= t.active_apprentices).all() and len(t) == 14
+
+
+def test_invented_institutions_follow_the_region(region):
+    # a two-county region: institutions cycle over its counties; one sits outside it
+    small = region.model_copy(update={"counties": region.counties[:2]})
+    placed = {i.name: i.county_fips for i in s_ipeds.others(small)}
+    mine = {c.fips for c in small.counties}
+    outside = placed.pop("Sample Technical College outside the region")
+    assert set(placed.values()) <= mine and outside not in mine
+    assert outside.startswith(region.state.fips)

@@ -86,21 +86,44 @@ class Institution:
     second_majors: bool = False
 
 
-OTHERS = [
-    Institution(900101, "Sample Valley State University", "06019", 1, 1,
+# Invented institutions. ``county_fips`` holds the index of a county in the region file
+# (``OUTSIDE``: a county of the state outside the region), resolved by :func:`others`.
+OUTSIDE = -1
+_OTHERS = [
+    Institution(900101, "Sample Valley State University", "0", 1, 1,
                 programs=(("14.1901", 5, 60), ("14.3501", 5, 25), ("52.0205", 5, 45),
                           ("15.0612", 5, 20), ("24.0101", 5, 150)), second_majors=True),
-    Institution(900102, "Sample Technical Institute-Fresno", "06019", 6, 2,
+    Institution(900102, "Sample Technical Institute-Fresno", "0", 6, 2,
                 programs=(("48.0508", 2, 30), ("48.0508", 21, 20), ("47.0303", 2, 15),
                           ("46.0302", 21, 12))),
-    Institution(900103, "Sample Technical Institute-Stockton", "06077", 6, 2,
+    Institution(900103, "Sample Technical Institute-Stockton", "5", 6, 2,
                 programs=(("48.0508", 2, 24), ("47.0303", 2, 10), ("49.0205", 20, 40))),
-    Institution(900104, "Sample Beauty College", "06107", 9, 3,
+    Institution(900104, "Sample Beauty College", "7", 9, 3,
                 programs=(("12.0401", 20, 35),)),
-    Institution(900105, "Sample Community College District Office", "06099", 0, 2),
-    Institution(900106, "Sample Bay Area Technical College", "06001", 6, 2,
+    Institution(900105, "Sample Community College District Office", "6", 0, 2),
+    Institution(900106, "Sample Technical College outside the region", str(OUTSIDE), 6, 2,
                 programs=(("48.0508", 2, 50),)),
 ]
+
+
+def _outside(region: Region) -> str:
+    mine = {c.fips for c in region.counties}
+    return next(f"{region.state.fips}{n:03d}" for n in range(1, 1000, 2)
+                if f"{region.state.fips}{n:03d}" not in mine)
+
+
+def others(region: Region) -> list[Institution]:
+    """The invented institutions, placed in the region's counties (and one outside it)."""
+    counties = [c.fips for c in region.counties]
+    out = []
+    for inst in _OTHERS:
+        i = int(inst.county_fips)
+        fips = _outside(region) if i == OUTSIDE else counties[i % len(counties)]
+        out.append(Institution(inst.unitid, inst.name, fips, inst.sector, inst.level,
+                               inst.system, inst.programs, inst.second_majors))
+    return out
+
+
 IMPUTED = (900103, ipeds.COLLECTION_YEARS[1])  # this institution-year is imputed (flag P)
 
 
@@ -130,8 +153,7 @@ def trend(universe: Universe, key: str) -> float:
 
 @cache
 def _county_shapes() -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(PLOTLY_GEO_COUNTIES)
-    return gdf[gdf["STATEFP"] == "06"].set_index("GEOID")
+    return gpd.read_file(PLOTLY_GEO_COUNTIES).set_index("GEOID")
 
 
 def location(unitid: int, county_fips: str, seed: int) -> tuple[float, float]:
@@ -151,7 +173,7 @@ def location(unitid: int, county_fips: str, seed: int) -> tuple[float, float]:
 
 
 def institutions(region: Region) -> list[Institution]:
-    return community_colleges(region) + OTHERS
+    return community_colleges(region) + others(region)
 
 
 def _hd_text(region: Region, universe: Universe) -> str:
@@ -161,7 +183,8 @@ def _hd_text(region: Region, universe: Universe) -> str:
     for inst in institutions(region):
         lat, lon = location(inst.unitid, inst.county_fips, universe.seed)
         row = dict.fromkeys(HD_HEADER, "")
-        row.update(UNITID=inst.unitid, INSTNM=inst.name, STABBR="CA", FIPS="6",
+        row.update(UNITID=inst.unitid, INSTNM=inst.name, STABBR=region.state.abbr,
+                   FIPS=int(region.state.fips),
                    SECTOR=inst.sector, ICLEVEL=inst.level,
                    CONTROL={0: -3, 1: 1, 4: 1, 6: 3, 9: 3}.get(inst.sector, 2),
                    CYACTIVE=1, POSTSEC=1 if inst.sector else 2, F1SYSNAM=inst.system or -2,
@@ -182,7 +205,7 @@ def completions(region: Region, universe: Universe, year: int) -> list[tuple]:
             yearly = base * trend(universe, college + top) ** t * IPEDS_SHARE
             for level, share in CC_LEVELS:
                 out.append((inst.unitid, cip, 1, level, yearly * share, "R"))
-    for inst in OTHERS:
+    for inst in others(region):
         for cip, level, base in inst.programs:
             yearly = base * trend(universe, inst.name + cip) ** t
             flag = "P" if (inst.unitid, year) == IMPUTED else "R"

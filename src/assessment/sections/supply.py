@@ -255,7 +255,9 @@ class Context:
 
     @property
     def years(self) -> list[int]:
-        return sorted(int(y) for y in self.completions["year"].unique())
+        """The collection years the completions cover (NCES's last three when none)."""
+        found = sorted(int(y) for y in self.completions["year"].unique())
+        return found or list(ipeds.COLLECTION_YEARS)
 
     @property
     def has_datamart(self) -> bool:
@@ -263,7 +265,7 @@ class Context:
 
     def source(self, *which: str) -> str:
         """Source line for ``which`` of ``ipeds``, ``datamart``, ``apprenticeship``, ``edd``,
-        ``cip``."""
+        ``cip``, ``geo``."""
         y = self.years
         span = f"{y[0]}–{y[-1]}" if y else ""
         texts = {
@@ -275,6 +277,7 @@ class Context:
                               "(registered apprenticeship seats)",
             "edd": f"California EDD {self.occ.projection_span} occupational projections",
             "cip": "NCES CIP 2020 to SOC 2018 crosswalk",
+            "geo": "Census Bureau cartographic boundary file (counties)",
         }
         base = "; ".join(texts[w] for w in which if w != "datamart" or self.has_datamart)
         if self.occ.mode is Mode.SAMPLE:
@@ -443,9 +446,15 @@ def gap_note(ctx: Context) -> str:
     text = (f"Openings: EDD's average annual openings, summed over the region's metro areas, all "
             f"industries. College completions: awards a year, averaged over the IPEDS collection "
             f"years {y[0]}–{y[-1]}, first majors only, at every institution in the region's "
-            "counties, shared among occupations by the rule below. Apprenticeship: "
+            "counties, shared among occupations by the rule that follows. Apprenticeship: "
             f"{measure}. Gap = openings − supply; covered = supply ÷ openings. "
             + sharing_note())
+    total = ctx.programs["completions"].sum() / len(y)
+    none = unassigned(ctx.programs, ctx.shares) / len(y)
+    if total > 0:
+        text += (f" Of the {total:,.0f} awards a year at the region's institutions, "
+                 f"{none:,.0f} are in programs the crosswalks link to no occupation (general "
+                 "studies, for instance) and count for none.")
     if len(appr) and (appr["status"] != "shown").any():
         text += (" Survey seats withheld under the disclosure rule count as none here and are "
                  "marked in the apprenticeship table.")
@@ -740,6 +749,10 @@ def institutions_map(ctx: Context):
     ax.set_title("Completions a year in the priority occupations' programs", loc="left")
     fig.tight_layout()
     return fig
+
+
+def map_source(ctx: Context) -> str:
+    return ctx.source("ipeds", "datamart", "cip", "geo")
 
 
 def map_note(ctx: Context) -> str:
