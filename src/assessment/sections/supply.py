@@ -487,6 +487,10 @@ def levels_display(ctx: Context) -> pd.DataFrame:
     return out
 
 
+def levels_formats() -> dict[str, str]:
+    return {c: "{:,.0f}" for c in [*LEVEL_ORDER, "Total"]}
+
+
 def institutions_display(ctx: Context, n: int = 15) -> pd.DataFrame:
     """Institutions by completions a year in the priority occupations' programs."""
     t = _institution_totals(ctx)
@@ -520,8 +524,7 @@ def _institution_totals(ctx: Context) -> pd.DataFrame:
     out["longitude"] = out.index.map(inst["longitude"])
     out["source"] = out.index.map(src)
     out["largest"] = out.index.map(big).map(lambda c: f"{c} {titles.get(c, '')}".strip())
-    out["community_college"] = out.index.isin(ctx.community_colleges) | out.index.isin(
-        set(ccc_source.colleges()["unitid"]))
+    out["community_college"] = out.index.isin(set(ccc_source.colleges()["unitid"]))
     return out.sort_values("supply", ascending=False)
 
 
