@@ -83,13 +83,13 @@ SUPPLY_THRESHOLDS = ((0.25, 0.5), (SUPPLY_LOW, SUPPLY_HIGH), (0.5, 1.0))
 CRITERIA_NAMES = ("openings", "pay", "mfg", "supply")
 
 
-def _load(name: str, mode: Mode) -> pd.DataFrame:
-    return dataset.load(name, mode)
+def _load(name: str, mode: Mode, region) -> pd.DataFrame:
+    return dataset.load(name, mode, region)
 
 
-def _optional(name: str, mode: Mode) -> pd.DataFrame | None:
+def _optional(name: str, mode: Mode, region) -> pd.DataFrame | None:
     try:
-        return _load(name, mode)
+        return _load(name, mode, region)
     except FileNotFoundError:
         return None
 
@@ -242,12 +242,13 @@ class Context:
         mode = Mode(mode)
         o = occ.Context.load(region_path, mode)
         california = ccc_source.applies(o.region)
-        return cls(o, _load("ipeds_institutions", mode), _load("ipeds_completions", mode),
-                   _optional("ccc_awards", mode) if california else None,
-                   _optional("top_cip", mode) if california else None,
-                   _optional("apprenticeship_programs", mode),
-                   _optional("survey_union_programs", mode),
-                   _load("counties", mode))
+        r = o.region
+        return cls(o, _load("ipeds_institutions", mode, r), _load("ipeds_completions", mode, r),
+                   _optional("ccc_awards", mode, r) if california else None,
+                   _optional("top_cip", mode, r) if california else None,
+                   _optional("apprenticeship_programs", mode, r),
+                   _optional("survey_union_programs", mode, r),
+                   _load("counties", mode, r))
 
     @property
     def region(self):

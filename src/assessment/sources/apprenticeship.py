@@ -1,7 +1,7 @@
 """Registered apprenticeship programs in the region: the partnership's hand-kept table.
 
 Optional: where the partnership keeps one, the table is saved as
-``data/raw/partnership/apprenticeship/registered_programs.csv`` with the header its codebook
+``data/raw/partnership/<slug>/apprenticeship/registered_programs.csv`` with the header its codebook
 (``config/apprenticeship/registered_programs.yml``) gives: ``sponsor, program, registration,
 soc, county_fips, year, active_apprentices, completers, source``. The codebook is the single
 statement of the columns, their types, ranges and the rules between them (completers never
@@ -46,7 +46,7 @@ INFO = SourceInfo(
     files="registered_programs.csv (codebook config/apprenticeship/registered_programs.yml)",
     vintage="the years the table lists",
     licence="The partnership's own table",
-    saved_under="data/raw/partnership/apprenticeship/",
+    saved_under="data/raw/partnership/<slug>/apprenticeship/",
     used_by="03-occupations",
     access="kept by hand by the partnership; not downloaded",
 )
@@ -90,7 +90,7 @@ def codebook(path: Path = APPRENTICESHIP_CODEBOOK) -> Codebook:
 
 
 def path(dirs: DataDirs) -> Path:
-    return dirs.raw / codebook().file
+    return dirs.partnership / codebook().file
 
 
 def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
