@@ -29,6 +29,10 @@ BUILDERS: dict[str, str] = {
     "crosswalks": "assessment.sample.crosswalks",
     "oews": "assessment.sample.oews",
     "surveys": "assessment.sample.surveys",
+    "ipeds": "assessment.sample.ipeds",
+    "ccc_awards": "assessment.sample.ccc_awards",
+    "top_cip": "assessment.sample.top_cip",
+    "apprenticeship": "assessment.sample.apprenticeship",
 }
 
 

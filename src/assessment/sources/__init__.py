@@ -56,6 +56,10 @@ SOURCES: dict[str, str] = {
     "onet": "assessment.sources.onet",
     "crosswalks": "assessment.sources.crosswalks",
     "oews": "assessment.sources.oews",
+    "ipeds": "assessment.sources.ipeds",
+    "ccc_awards": "assessment.sources.ccc_awards",
+    "top_cip": "assessment.sources.top_cip",
+    "apprenticeship": "assessment.sources.apprenticeship",
 }
 
 
