@@ -102,11 +102,15 @@ def test_remote_file_is_manual_with_the_datamart_page(region, dirs):
 
 @responses.activate
 def test_fetch_never_requests_a_manual_file(region, dirs, fast_http):
+    """Online it is one failure of the batch summary; offline (processing) a missing file."""
     (rf,) = ccc_awards.remote_files(region, dirs)
-    with pytest.raises(MissingDataError) as err:
+    with pytest.raises(download.FetchFailed) as err:
         download.fetch([rf])
     assert len(responses.calls) == 0
     assert "datamart.cccco.edu" in str(err.value) and "export by hand" in str(err.value)
+    with pytest.raises(MissingDataError) as err:
+        download.fetch([rf], offline=True)
+    assert "export by hand" in str(err.value)
 
 
 def test_a_new_export_is_recorded_not_fetched(region, dirs, export):
