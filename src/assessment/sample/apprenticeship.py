@@ -38,14 +38,21 @@ def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
     dest.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([universe.seed, 31])
     counties = [c.fips for c in region.counties]
+    # A region with fewer counties than the list assumes folds a sponsor's programs in one
+    # county into one row (the codebook allows one row per program, county and year).
+    programs: dict[tuple[str, str, str, str], tuple[int, int]] = {}
+    for n, (sponsor, program, soc, county, base) in enumerate(PROGRAMS, start=1):
+        key = (sponsor, program, soc, counties[county % len(counties)])
+        first, total = programs.get(key, (n, 0))
+        programs[key] = (first, total + base)
     with dest.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(cb.names)
-        for n, (sponsor, program, soc, county, base) in enumerate(PROGRAMS, start=1):
+        for (sponsor, program, soc, fips), (n, base) in programs.items():
             for year in YEARS:
                 active = int(rng.poisson(base))
                 done = min(int(rng.binomial(active, COMPLETION_RATE)), active)
                 w.writerow([sponsor, program, f"SAMPLE-{n:03d}" if n % 3 else "", soc,
-                            counties[county % len(counties)], year, active, done,
+                            fips, year, active, done,
                             f"Synthetic sample ({year})"])
     return [dest]
