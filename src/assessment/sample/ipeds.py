@@ -87,16 +87,17 @@ class Institution:
 
 
 # Invented institutions. ``county_fips`` holds the index of a county in the region file
-# (``OUTSIDE``: a county of the state outside the region), resolved by :func:`others`.
+# (``OUTSIDE``: a county of the state outside the region), resolved by :func:`others`, which
+# also puts that county's name in place of ``{county}`` (a region's report names no other's).
 OUTSIDE = -1
 _OTHERS = [
-    Institution(900101, "Sample Valley State University", "0", 1, 1,
+    Institution(900101, "Sample State University-{county}", "0", 1, 1,
                 programs=(("14.1901", 5, 60), ("14.3501", 5, 25), ("52.0205", 5, 45),
                           ("15.0612", 5, 20), ("24.0101", 5, 150)), second_majors=True),
-    Institution(900102, "Sample Technical Institute-Fresno", "0", 6, 2,
+    Institution(900102, "Sample Technical Institute-{county}", "0", 6, 2,
                 programs=(("48.0508", 2, 30), ("48.0508", 21, 20), ("47.0303", 2, 15),
                           ("46.0302", 21, 12))),
-    Institution(900103, "Sample Technical Institute-Stockton", "5", 6, 2,
+    Institution(900103, "Sample Technical Institute-{county} Campus", "5", 6, 2,
                 programs=(("48.0508", 2, 24), ("47.0303", 2, 10), ("49.0205", 20, 40))),
     Institution(900104, "Sample Beauty College", "7", 9, 3,
                 programs=(("12.0401", 20, 35),)),
@@ -114,12 +115,14 @@ def _outside(region: Region) -> str:
 
 def others(region: Region) -> list[Institution]:
     """The invented institutions, placed in the region's counties (and one outside it)."""
-    counties = [c.fips for c in region.counties]
+    counties = region.counties
     out = []
     for inst in _OTHERS:
         i = int(inst.county_fips)
-        fips = _outside(region) if i == OUTSIDE else counties[i % len(counties)]
-        out.append(Institution(inst.unitid, inst.name, fips, inst.sector, inst.level,
+        county = None if i == OUTSIDE else counties[i % len(counties)]
+        fips = _outside(region) if county is None else county.fips
+        name = inst.name.format(county=county.name if county else "")
+        out.append(Institution(inst.unitid, name, fips, inst.sector, inst.level,
                                inst.system, inst.programs, inst.second_majors))
     return out
 
