@@ -26,7 +26,10 @@ def test_edd_applies_in_california_only(region):
     assert sources.applies("edd_ces", region) and sources.applies("edd_projections", region)
     assert sources.why_not("edd_ces", ohio) == "covers California only, not Ohio"
     assert "edd_projections" not in sources.active(ohio)
-    assert set(sources.active(ohio)) == set(sources.SOURCES) - {"edd_ces", "edd_projections"}
+    # the state's own agencies' files: EDD's, and the community colleges' DataMart and TOP codes
+    california_only = {"edd_ces", "edd_projections", "ccc_awards", "top_cip"}
+    assert set(sources.SOURCES) - set(sources.active(ohio)) == california_only
+    assert set(sources.active(region)) == set(sources.SOURCES)
 
 
 def test_the_region_file_switches_a_source_off(region):
