@@ -82,6 +82,9 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
+COVERS = "California"  # for the sources appendix: why it is not used elsewhere
+
+
 def applies(region: Region) -> bool:
     """DataMart covers California's community colleges only."""
     return region.state.fips == CALIFORNIA

@@ -77,6 +77,9 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
+COVERS = "California"  # for the sources appendix: why it is not used elsewhere
+
+
 def applies(region: Region) -> bool:
     """TOP codes are California community colleges' own taxonomy."""
     return region.state.fips == CALIFORNIA
