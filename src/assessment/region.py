@@ -120,6 +120,23 @@ class Disclosure(_Strict):
     max_share: float = Field(gt=0, le=1)
 
 
+class Screening(_Strict):
+    """Which releases of the disadvantaged-community screening tools the region uses.
+
+    ``calenviroscreen``: the OEHHA CalEnviroScreen version whose results are read (4.0, October
+    2021; a 5.0 draft on 2020 tracts went out for comment in January 2026 and is not used
+    until OEHHA finalises it and CalEPA designates from it). ``sb535``: the year of CalEPA's
+    SB 535 designation (2022, made from CalEnviroScreen 4.0). ``cejst_mirror``: which public
+    mirror of the federal CEJST 1.0 files to download (the federal site is offline since
+    January 2025; :data:`assessment.sources.cejst.MIRRORS` lists them).
+    """
+
+    calenviroscreen: str = Field("4.0", pattern=r"^\d\.\d$")
+    sb535: int = Field(2022, ge=2014, le=2100)
+    cejst_version: str = Field("1.0", pattern=r"^\d\.\d$")
+    cejst_mirror: str = "wayback"
+
+
 class Region(_Strict):
     name: str
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
@@ -131,6 +148,7 @@ class Region(_Strict):
     surveys: Surveys
     job_quality: JobQuality
     disclosure: Disclosure
+    screening: Screening = Screening()
 
     @model_validator(mode="after")
     def _counties_unique_and_in_state(self) -> Region:
