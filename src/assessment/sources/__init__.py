@@ -51,6 +51,9 @@ SOURCES: dict[str, str] = {
     "onet": "assessment.sources.onet",
     "crosswalks": "assessment.sources.crosswalks",
     "oews": "assessment.sources.oews",
+    "calenviroscreen": "assessment.sources.calenviroscreen",
+    "cejst": "assessment.sources.cejst",
+    "tract_relationship": "assessment.sources.tract_relationship",
 }
 
 
