@@ -28,6 +28,9 @@ BUILDERS: dict[str, str] = {
     "crosswalks": "assessment.sample.crosswalks",
     "oews": "assessment.sample.oews",
     "surveys": "assessment.sample.surveys",
+    "calenviroscreen": "assessment.sample.calenviroscreen",
+    "cejst": "assessment.sample.cejst",
+    "tract_relationship": "assessment.sample.tract_relationship",
 }
 
 
