@@ -48,7 +48,7 @@ def rows(region: Region, seed: int, layout: str) -> list[list]:
     pop = population_2010(region, seed, POPULATION, DEFAULT_POPULATION)
     out = []
     for tract, hv in h.items():
-        z = hv + rng.normal(0, 0.08)
+        z = hv + rng.normal(0, 0.15)
         own = z > THRESHOLD
         neighbours = (not own) and z > THRESHOLD - 0.05 and rng.random() < 0.5
         dac = own or neighbours

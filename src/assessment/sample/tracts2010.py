@@ -12,11 +12,13 @@ patterns the Census Bureau's relationship file shows:
   2010 tract and 40 percent from the next, which also holds all of the following 2020 tract.
 
 Land areas are the sample tracts' own ``ALAND``; there is no water. Each 2010 tract gets a
-seeded *hardship* between 0 and 1 (higher in the counties the real screening tools mark most),
-and a 2020 tract's hardship is the land-weighted mean of its pieces'. The CalEnviroScreen,
-SB 535 and CEJST sample files are drawn from the 2010 hardship, and the ACS tract tables and
-LODES residence files from the 2020 one, so disadvantaged tracts differ in the sample the way
-one would expect. Every figure is invented; none describes a real tract.
+seeded *hardship* between 0 and 1, higher in the counties the real screening tools mark most;
+the two 2010 tracts of a straddle are made to differ, the high one holding the 2020 tract's
+majority in every other straddle. A 2020 tract's hardship is the land-weighted mean of its
+pieces'. The CalEnviroScreen, SB 535 and CEJST sample files are drawn from the 2010
+hardship, the ACS tract tables and LODES residence files from the 2020 one, so the sample's
+disadvantaged tracts differ from the rest as one would expect. Every figure is invented; none
+describes a real tract.
 """
 
 from __future__ import annotations
@@ -81,8 +83,10 @@ def hardship_2010(region: Region, seed: int) -> pd.Series:
         mean = COUNTY_HARDSHIP.get(code[:5], DEFAULT_HARDSHIP)
         h[code] = float(np.clip(rng.beta(2.2, 2.2) * 0.9 + (mean - 0.45), 0.02, 0.98))
     straddles = p.groupby("tract_2020")["tract_2010"].nunique()
-    for t20 in straddles.index[straddles > 1]:
+    for k, t20 in enumerate(straddles.index[straddles > 1]):
         a, b = sorted(p.loc[p["tract_2020"] == t20, "tract_2010"])
+        if k % 2:  # the majority piece ordinary, the minority one disadvantaged
+            a, b = b, a
         h[a], h[b] = max(h[a], 0.85), min(h[b], 0.2)
     return pd.Series(h, name="hardship").rename_axis("tract_2010")
 
