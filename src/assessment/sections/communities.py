@@ -376,6 +376,7 @@ def recruitment(ctx: Context, n: int = TOP_N) -> pd.DataFrame:
         rows.append({"Tract": tract, "County": ctx.region.county_names[tract[:5]],
                      "Designated by": r["category"],
                      "Residents 18-64 not working": nw, "± Not working": mnw,
+                     "CV (%)": float(acs_moe.cv(nw, mnw)),
                      "Of residents 18-64 (%)": share, "Unemployed": un,
                      "Out of the labor force": nilf,
                      f"Manufacturing jobs within {NEAR_KM:.0f} km": r["mfg_jobs_near"],
@@ -391,6 +392,7 @@ def recruitment(ctx: Context, n: int = TOP_N) -> pd.DataFrame:
 
 
 RECRUITMENT_FORMATS = {"Residents 18-64 not working": "{:,.0f}", "± Not working": "{:,.0f}",
+                       "CV (%)": "{:.1f}",
                        "Of residents 18-64 (%)": "{:.1f}", "Unemployed": "{:,.0f}",
                        "Out of the labor force": "{:,.0f}",
                        f"Manufacturing jobs within {NEAR_KM:.0f} km": "{:,.0f}",
