@@ -1,16 +1,23 @@
 """Synthetic EDD long-term occupational projections, one workbook per metro area.
 
-EDD's layout as published (``{area}$OccProj.xlsx``): three title lines, a two-line header
-with merged group cells (``Average Annual Job Openings``, wages, ``Education and Training
-Levels``), one row per occupation at SOC levels 1-4, then footnotes. About forty occupations:
-the total, the major groups that matter for manufacturing, the production minor groups and
-the detailed occupations a manufacturing apprenticeship draws on.
+Written in the layout EDD publishes now (the 2023-2033 release, July 2025), taken from EDD's
+statewide workbook of that release (../shared/realdata/edd/occproj_2023_2033/): sheet
+``Occupational`` with three title rows (the projection period, the area, its scope), one header
+row whose cells carry EDD's footnote markers and line breaks (``SOC Level[1]`` ...
+``On-the-Job Training\\n[11][12]``), inside an Excel table, one row per occupation at SOC
+levels 1-4, and an ``End of worksheet.`` line; then sheet ``Notes`` with the publication date
+and the footnotes. For a metro area the second and third title rows name the metro area and
+its county, by analogy with the statewide file's ``California`` / ``Statewide`` (no metro file
+of this release was at hand to copy).
 
-The numbers obey EDD's identities (change = projected - base; total openings = exits +
-transfers + average annual change; the percent change written as a fraction) and the
-sample's scale: total employment follows the county's sample private employment in the base
-year (self-employment and government on top). Summary rows and one detailed occupation carry
-EDD's ``$0`` wage (no estimate).
+About forty occupations: the total, the major groups that matter for manufacturing, the
+production minor groups and the detailed occupations a manufacturing apprenticeship draws on.
+The numbers obey EDD's identities in this layout: change = projected - base; exits, transfers
+and total openings are **totals over the ten years** (rounded to tens), with total openings =
+exits + transfers + numeric change; the percent change is a fraction (0.0357 for 3.57 %);
+wages are 2025 first-quarter medians, ``$0`` where no estimate could be given (every minor
+group and one detailed occupation, as EDD does). Total employment follows the county's sample
+private employment in the base year (self-employment and government on top).
 """
 
 from __future__ import annotations
@@ -27,8 +34,11 @@ from assessment.region import Region
 from assessment.sample.universe import Universe
 from assessment.sources import edd_projections
 
-BASE_YEAR, PROJ_YEAR = 2022, 2032
-PUBLISHED = "Published: May 2024"
+BASE_YEAR, PROJ_YEAR = 2023, 2033
+SPAN = PROJ_YEAR - BASE_YEAR
+PUBLISHED = "Published: July 2025"
+WAGE_YEAR = 2025  # first-quarter wages
+NOT_AVAILABLE = "N/A"  # EDD's text for summary rows' education and training
 MSA_NAMES = {"FRSN": "Fresno", "BAKE": "Bakersfield", "HANF": "Hanford-Corcoran",
              "MAD": "Madera", "MERC": "Merced", "STOC": "Stockton", "MODE": "Modesto",
              "VISA": "Visalia"}
@@ -112,25 +122,61 @@ MINOR = [
 ]
 EXIT_RATE, TRANSFER_RATE = 0.045, 0.065  # a year, of average employment
 
-HEADER = ["SOC Level*", "SOC Code**", "Occupational Title",
-          f"Base Year Employment Estimate {BASE_YEAR}***",
+# The header row of EDD's 2023-2033 workbooks, cell for cell (markers and line breaks included).
+HEADER = ["SOC Level[1]", "SOC Code[2]", "Occupational Title[3]",
+          f"Base Year Employment Estimate {BASE_YEAR}[4][5]",
           f"Projected Year Employment Estimate {PROJ_YEAR}",
-          f"Numeric Change {BASE_YEAR}-{PROJ_YEAR} [1]",
-          f"Percent-age Change {BASE_YEAR}-{PROJ_YEAR}", "Average Annual\nJob Openings", None,
-          None, None, f"{BASE_YEAR + 2} First Quarter Wages [5]", None,
-          "Education and Training Levels [6]", None, None]
-SUBHEADER = [None, None, None, None, None, None, None, "Exits\n[2]", "Transfers [3]",
-             "NumericChange", "Total Job Openings\n[4]", "Median Hourly", "Median Annual",
-             "Entry Level Education", "Work Experience", "On-the-Job Training"]
-FOOTNOTES = [
-    ("*", "The occupations in the Standard Occupational Classification are grouped at four"
-          " levels; 1 is the total, 4 a detailed occupation."),
-    ("**", "The Standard Occupational Classification (SOC) system is a federal statistical"
-           " standard used by federal agencies to classify workers into occupations."),
-    ("[4]", "Total job openings is the sum of exits, transfers, and numeric change."),
-    ("[5]", "An estimate could not be provided for wages listed as $0."),
-    (None, "Synthetic sample: not EDD data."),
+          f"Numeric Change {BASE_YEAR}-{PROJ_YEAR}[6]",
+          f"Percent-age Change {BASE_YEAR}-{PROJ_YEAR}", "Exits\n[7]", "Transfers\n[8]",
+          "Total Job Openings\n[9]", "Median Hourly Wages\n[10]", "Median Annual Wages\n[10]",
+          "Entry Level Education\n[11][12]", "Work Experience\n[11][12]",
+          "On-the-Job Training\n[11][12]"]
+END = "End of worksheet."
+NOTES = [
+    "Employment Development Department",
+    "Labor Market Information Division",
+    PUBLISHED,
+    "[1] The occupations in the Standard Occupational Classification (SOC) system are"
+    " classified at four levels of aggregation to suit the needs of various data users: major"
+    " group, minor group, broad occupation, and detailed occupation. Each lower level of detail"
+    " identifies a more specific group of occupations.",
+    "[2] The SOC system is a federal statistical standard used by federal and state agencies to"
+    " classify workers into occupational categories for the purpose of collecting,"
+    " calculating, or disseminating data.",
+    "[3] To improve data quality, the Occupational Employment and Wage Statistics (OEWS)"
+    " program has aggregated some 2018 SOC detailed occupations into SOC broad occupations or"
+    " OEWS-specific combinations.",
+    "[4] Data sources: U.S. Bureau of Labor Statistics' Current Employment Statistics (CES),"
+    " Quarterly Census of Employment and Wages (QCEW) industry employment, and Occupational"
+    " Employment and Wage Statistics (OEWS) data.",
+    "[5] Occupational employment projections include self-employed, private household workers,"
+    " farm, and nonfarm employment. Occupation subtotals may not add to the totals due to"
+    " rounding and the suppression of data.",
+    "[6] Numeric change measures the projected number of job gains or losses in an occupation"
+    " for the projection period.",
+    "[7] Exits are the projected number of workers leaving an occupation and exiting the labor"
+    " force entirely.",
+    "[8] Transfers are the projected number of workers leaving an occupation and transferring"
+    " to a different occupation.",
+    "[9] Total job openings is the sum of exits, transfers, and numeric change.",
+    f"[10] Median wages are the estimated 50th percentile of the distribution of {WAGE_YEAR}"
+    " first quarter wages. 50 percent of workers in an occupation earn wages below, and 50"
+    " percent earn wages above the median wage. Wages do not include self-employed or unpaid"
+    " family workers. An estimate could not be provided for wages listed as $0.",
+    "[11] The Bureau of Labor Statistics develops and assigns education and training categories"
+    " to each occupation. For more information please see the Education and Training Data page"
+    " on the Bureau of Labor Statistics website.",
+    "[12] N/A - Information is not available.",
+    "Synthetic sample in EDD's layout: not EDD data.",
+    END,
 ]
+# Column widths of EDD's workbook (characters); B, E and J keep Excel's default.
+WIDTHS = {0: 7.8, 2: 30.5, 3: 12.0, 5: 9.5, 6: 8.0, 7: 8.8, 8: 9.8, 10: 7.5, 11: 8.5,
+          12: 10.5, 13: 11.0, 14: 11.7}
+
+
+def _tens(x: float) -> int:
+    return int(round(x / 10) * 10)
 
 
 def _row(rng, soc, level, title, base, growth_pct, hourly, education="", experience="",
@@ -141,15 +187,14 @@ def _row(rng, soc, level, title, base, growth_pct, hourly, education="", experie
     proj_r = int(round(proj / step) * step)
     change = proj_r - base_r
     avg = (base_r + proj_r) / 2
-    exits = int(round(avg * EXIT_RATE * rng.uniform(0.8, 1.2)))
-    transfers = int(round(avg * TRANSFER_RATE * rng.uniform(0.8, 1.2)))
-    annual = int(round(change / 10))
-    pct = change / base_r if base_r else 0.0
+    exits = _tens(avg * EXIT_RATE * SPAN * rng.uniform(0.8, 1.2))  # over the ten years
+    transfers = _tens(avg * TRANSFER_RATE * SPAN * rng.uniform(0.8, 1.2))
+    pct = change / base_r if base_r else 0
     hourly_v = round(hourly * rng.uniform(0.9, 1.1), 2) if wage else 0
-    annual_w = int(round(hourly_v * 2080)) if wage else 0
-    return [level, soc, title, base_r, proj_r, change, pct, exits, transfers, annual,
-            exits + transfers + annual, hourly_v, annual_w, education or None,
-            experience or None, training or None]
+    annual_w = round(hourly_v * 2080, 2) if wage else 0
+    return [level, soc, title, base_r, proj_r, change, pct, exits, transfers,
+            exits + transfers + change, hourly_v, annual_w, education or NOT_AVAILABLE,
+            experience or NOT_AVAILABLE, training or NOT_AVAILABLE]
 
 
 def occupation_rows(universe: Universe, fips: str) -> list[list]:
@@ -182,48 +227,46 @@ def occupation_rows(universe: Universe, fips: str) -> list[list]:
 def write_workbook(dest: Path, msa: str, county: str, rows: list[list]) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(dest))
-    ws = wb.add_worksheet("Sheet1")
-    bold = wb.add_format({"bold": True, "text_wrap": True, "align": "center"})
-    pct = wb.add_format({"num_format": "0.0%"})
-    money = wb.add_format({"num_format": "$#,##0.00"})
-    dollars = wb.add_format({"num_format": "$#,##0"})
-    count = wb.add_format({"num_format": "#,##0"})
-    ws.write_string(0, 0, "Employment Development Department")
-    ws.write_string(0, 6, f"{BASE_YEAR}-{PROJ_YEAR} Occupational Employment Projections")
-    ws.write_string(1, 0, "Labor Market Information Division")
-    ws.write_string(1, 3, f"{msa} Metropolitan Statistical Area")
-    ws.write_string(2, 0, PUBLISHED)
-    ws.write_string(2, 6, f"({county} County)")
-    for j in range(7):
-        ws.merge_range(3, j, 4, j, HEADER[j], bold)
-    ws.merge_range(3, 7, 3, 10, HEADER[7], bold)
-    ws.merge_range(3, 11, 3, 12, HEADER[11], bold)
-    ws.merge_range(3, 13, 3, 15, HEADER[13], bold)
-    for j in range(7, 16):
-        ws.write_string(4, j, SUBHEADER[j], bold)
-    r = 5
-    for row in rows:
+    ws = wb.add_worksheet("Occupational")
+    base = {"font_name": "Arial", "font_size": 10}
+    title = wb.add_format({**base, "bold": True, "align": "left"})
+    head = wb.add_format({**base, "text_wrap": True, "align": "center"})
+    centre = wb.add_format({**base, "align": "center"})
+    plain = wb.add_format(base)
+    wrap = wb.add_format({**base, "text_wrap": True})
+    count = wb.add_format({**base, "num_format": "#,##0"})
+    pct = wb.add_format({**base, "num_format": "0.0%"})
+    money = wb.add_format({**base, "num_format": '"$"#,##0.00'})
+    dollars = wb.add_format({**base, "num_format": '"$"#,##0'})
+    formats = [centre, plain, wrap, count, count, count, pct, count, count, count, money,
+               dollars, wrap, wrap, wrap]
+    for j, width in WIDTHS.items():
+        ws.set_column(j, j, width)
+    ws.write_string(0, 0, f"{BASE_YEAR}-{PROJ_YEAR} Occupational Employment Projections", title)
+    ws.write_string(1, 0, f"{msa} Metropolitan Statistical Area", title)
+    ws.write_string(2, 0, f"{county} County", title)
+    last = 3 + len(rows)
+    name = "".join(ch for ch in msa if ch.isalnum()) + "OccProjTable"
+    ws.add_table(3, 0, last, len(HEADER) - 1, {
+        "name": name, "style": "Table Style Light 21", "banded_rows": False,
+        "columns": [{"header": h, "header_format": head} for h in HEADER]})
+    ws.set_row(3, 75)
+    for r, row in enumerate(rows, start=4):
         for j, v in enumerate(row):
-            if v is None:
-                continue
             if isinstance(v, str):
-                ws.write_string(r, j, v)
-            elif j == 6:
-                ws.write_number(r, j, v, pct)
-            elif j == 11:
-                ws.write_number(r, j, v, money)
-            elif j == 12:
-                ws.write_number(r, j, v, dollars)
+                ws.write_string(r, j, v, formats[j])
             else:
-                ws.write_number(r, j, v, count if j > 2 else None)
-        r += 1
-    r += 1
-    for mark, text in FOOTNOTES:
-        if mark:
-            ws.write_string(r, 1, mark)
-        ws.write_string(r, 2, text)
-        r += 1
-    wb.set_properties({"created": dt.datetime(2024, 5, 1)})
+                ws.write_number(r, j, v, formats[j])
+    ws.write_string(last + 1, 0, END, plain)
+    ws.freeze_panes(4, 0)
+    ws.repeat_rows(0, 3)
+    notes = wb.add_worksheet("Notes")
+    notes.set_column(0, 0, 165.5)
+    for r, text in enumerate(NOTES):
+        notes.write_string(r, 0, text, wrap)
+    wb.set_properties({"title": f"{msa} Occupational Employment Projections (synthetic sample)",
+                       "subject": f"{BASE_YEAR}-{PROJ_YEAR} Occupational Employment Projections",
+                       "created": dt.datetime(2025, 7, 1)})
     wb.close()
 
 

@@ -24,10 +24,11 @@ Methods, each a small function below with a hand-calculated test:
   values weighted by each area's employment in the occupation: an approximation of a regional
   median, not a median. Areas whose figure is withheld (suppressed) or top-coded are left out
   and counted; nothing is filled in.
-* **Openings** (:func:`sum_projections`): EDD's average annual openings (exits + transfers +
-  growth) summed over the region's metro areas. EDD projects all industries, not manufacturing
-  alone, so the openings tables keep the occupations concentrated in manufacturing (at least
-  :data:`MID_MFG_SHARE` percent of their jobs nationally).
+* **Openings** (:func:`sum_projections`): EDD's openings (exits + transfers + growth) as annual
+  averages, summed over the region's metro areas (EDD's 2023-2033 release publishes ten-year
+  totals; the reader divides them by the projection span). EDD projects all industries, not
+  manufacturing alone, so the openings tables keep the occupations concentrated in
+  manufacturing (at least :data:`MID_MFG_SHARE` percent of their jobs nationally).
 * **Priority score** (:func:`priority_scores`): see :data:`CRITERIA`.
 """
 
@@ -49,6 +50,7 @@ from assessment.metrics import industry as m
 from assessment.paths import Mode
 from assessment.region import Region, load_region
 from assessment.sources import onet
+from assessment.sources.edd_projections import PERIOD_TOTALS
 from assessment.sources.oews import CROSS_INDUSTRY, TOP_CODED
 from assessment.survey.codebook import soc_codes
 
@@ -815,12 +817,23 @@ def openings_figure_note(ctx: Context, n: int = TOP_N) -> str:
     return text
 
 
+def _openings_basis(ctx: Context) -> str:
+    """How EDD published the openings the tables show as annual averages."""
+    layouts = set(ctx.edd["layout"]) if "layout" in ctx.edd else set()
+    if PERIOD_TOTALS in layouts:
+        span = (ctx.edd["proj_year"] - ctx.edd["base_year"]).dropna().astype(int)
+        years = f"{span.iloc[0]} " if span.nunique() == 1 else ""
+        return (f" (EDD publishes this release's figures as totals over the {years}years of "
+                "the projection; they are divided here by its length)")
+    return " (as EDD publishes them)" if layouts else ""
+
+
 def openings_note(ctx: Context) -> str:
     n_areas = ctx.edd["area_code"].nunique()
     return (f"EDD's {ctx.projection_span} projections for the region's {n_areas} metro areas "
             "(each county is its own metro area), summed. Openings = exits + transfers + "
-            "growth (EDD's average annual figures); they count openings in all industries, "
-            "not only in manufacturing. Occupations shown are those concentrated in "
+            f"growth, as annual averages{_openings_basis(ctx)}; they count openings in all "
+            "industries, not only in manufacturing. Occupations shown are those concentrated in "
             f"manufacturing: at least {MID_MFG_SHARE:.0f}% of their jobs nationally are in "
             "manufacturing (OEWS), and the staffing estimate above finds them in the region's "
             "plants. Metro areas: how many of the region's "
