@@ -54,7 +54,9 @@ INFO = SourceInfo(
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/ceq/cejst/",
     used_by="02-workforce (disadvantaged communities)",
-    access="no key; mirrors listed in sources/cejst.py",
+    access="no key; public mirrors (region file's screening.cejst_mirror): wayback (Internet"
+           " Archive copy of the tool's download), ucsb-gitea and github-j40-cejst-2 (copies of"
+           " the tool's source repository)",
 )
 AGENCY, DATASET = "ceq", "cejst"
 
