@@ -488,7 +488,7 @@ def findings(ctx: Context) -> list[str]:
         r = c.loc[f"{LABELS[key]} (%)"]
         note = "" if r["Significant"] == "yes" else ", not a significant difference"
         return (f"{r['Disadvantaged tracts']:.1f}% (±{r['± Disadvantaged']:.1f}) against "
-                f"{r['Rest of region']:.1f}% (±{r['± Rest']:.1f}){note}")
+                f"{r['Rest of region']:.1f}% (±{r['± Rest']:.1f}) elsewhere{note}")
 
     items.append(f"In disadvantaged tracts the unemployment rate is {pair('acs_unemployment')};"
                  f" {pair('no_diploma')} of adults have no high school diploma and "
