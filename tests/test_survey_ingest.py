@@ -38,8 +38,10 @@ def test_accepted_plus_quarantined_equals_input(waves, region, dirs):
     # The quarantine file (confidential folder) lists the refused row with its reason.
     assert res.quarantine_file.parent == dirs.quarantine / "employer"
     q = pd.read_csv(res.quarantine_file, dtype=str)
-    assert q[["file_row", "reasons"]].values.tolist() == [
-        ["5", "county: unknown county: not one of the region's counties"]]
+    # File row 5 is the fourth response; the reason carries the value at fault.
+    assert q[["file_row", "response", "response_id", "rules", "reasons"]].values.tolist() == [
+        ["5", "4", "R_w1d", "county",
+         "county: unknown county: not one of the region's counties (value 'Sacramento')"]]
     assert q.loc[0, "ResponseId"] == "R_w1d"
     log = _table(dirs, "survey_ingest_log")
     assert log[["input_rows", "accepted_new", "accepted_before", "quarantined"]].values.tolist() \
@@ -182,7 +184,10 @@ def test_cli_exit_status_and_counts(fixtures, waves, dirs, monkeypatch, tmp_path
     assert "3 data rows, 0 with problems" in ok.output
     bad = runner.invoke(app, ["survey", "validate", "employer", str(waves / "employer_wave1.csv")])
     assert bad.exit_code == 1
-    assert "row 5, column 'county': unknown county" in bad.output
+    # File row 5 is the fourth response (row 1 is the header); the rule's name ends the line.
+    assert "row 5 (response 4), column 'county': unknown county" in bad.output
+    assert "(value 'Sacramento'); allowed: Fresno (06019), Kern (06029)" in bad.output
+    assert "[county]" in bad.output
     missing = fixtures / "surveys" / "bad" / "missing_required_column.csv"
     refused = runner.invoke(app, ["survey", "ingest", "employer", str(missing)])
     assert refused.exit_code == 1

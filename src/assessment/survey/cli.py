@@ -16,7 +16,7 @@ from assessment.cliutil import fail as _fail
 from assessment.cliutil import region_or_exit as _region
 from assessment.errors import InputError
 from assessment.paths import Mode
-from assessment.survey.codebook import CodebookError, load_codebook
+from assessment.survey.codebook import CodebookError, ColumnMapError, load_codebook
 
 app = typer.Typer(help="Employer and union surveys: templates, dictionary, validate, ingest.",
                   no_args_is_help=True)
@@ -33,10 +33,15 @@ ExportArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                                            help="The platform's export (CSV or Excel).")]
 MapOpt = Annotated[Path | None, typer.Option(
     "--map", exists=True, dir_okay=False,
-    help="Column map YAML: your headers and answer labels -> the codebook's.")]
+    help="Column map YAML: your headers and answer labels -> the codebook's (default: the"
+         " <export>.map.yml saved beside the export, if any).")]
+IdsOpt = Annotated[bool, typer.Option(
+    "--show-response-ids", help="Print the platform's response id beside each response number"
+                                " (confidential: for your terminal, not for logs).")]
 WaveOpt = Annotated[str | None, typer.Option(
     "--wave", help="Survey wave label (default: year of the latest submission in the file).")]
 MAX_SHOWN = 200
+EXIT_MAP = 2  # the column map is wrong, not the export
 
 
 
@@ -78,18 +83,23 @@ def _check(survey: Survey, file: Path, region: Path, column_map: Path | None):
     checker = Checker(_codebook(survey), _region(region))
     try:
         return checker.check_file(file, column_map)
+    except ColumnMapError as exc:
+        _fail(str(exc), EXIT_MAP)
     except (InputError, CodebookError) as exc:
         _fail(str(exc))
 
 
 @app.command()
 def validate(survey: SurveyArg, file: ExportArg, column_map: MapOpt = None,
-             region: RegionOpt = paths.DEFAULT_REGION) -> None:
-    """Check an export against the codebook; list every problem; exit 1 if there is any."""
+             region: RegionOpt = paths.DEFAULT_REGION, show_ids: IdsOpt = False) -> None:
+    """Check an export against the codebook; list every problem; exit 1 if there is any
+    (2 if the column map itself is wrong)."""
     checked = _check(survey, file, region, column_map)
+    if checked.map_path is not None:
+        typer.echo(f"column map: {checked.map_path}")
     problems = checked.problems
     for p in problems[:MAX_SHOWN]:
-        typer.echo(str(p))
+        typer.echo(p.describe(show_ids) if hasattr(p, "describe") else str(p))
     if len(problems) > MAX_SHOWN:
         typer.echo(f"... and {len(problems) - MAX_SHOWN} more problem(s)")
     bad_rows = sum(1 for r in checked.rows if not r.ok)
@@ -112,8 +122,12 @@ def ingest(survey: SurveyArg, file: ExportArg, column_map: MapOpt = None,
     try:
         res = ingest_file(survey.value, file, reg, paths.data_dirs(mode),
                           column_map=column_map, wave=wave)
+    except ColumnMapError as exc:
+        _fail(f"{file} was not ingested (nothing written):\n{exc}", EXIT_MAP)
     except (InputError, CodebookError) as exc:
         _fail(f"{file} was not ingested (nothing written):\n{exc}")
+    if res.map_path is not None:
+        typer.echo(f"column map: {res.map_path}")
     typer.echo(res.summary())
     if res.quarantine_file is not None:
         typer.echo(f"quarantined rows and their reasons: {res.quarantine_file}")

@@ -100,10 +100,36 @@ class Block(_Strict):
         return self
 
 
+RULE_MESSAGES = {  # default messages; {left}, {right}: headers; {left_value}, {right_value}
+    "le": "must not exceed {right} ({right_value})",
+    "sum_le": "less than the sum of {block} {variable} ({total})",
+    "only_if": "given although {right} is {right_value}",
+}
+
+
 class Rule(_Strict):
-    kind: Literal["le", "sum_le"]
+    """A check across answers, named so a problem report can point at it.
+
+    ``le``: left must not exceed right (both top-level, or both in one block entry);
+    ``sum_le``: a block variable summed over entries must not exceed a top-level one;
+    ``only_if``: left may be given (not blank, not 0, not no) only when right equals ``equals``.
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal["le", "sum_le", "only_if"]
     left: str  # "variable" or "block.variable"
     right: str
+    equals: str | bool | int | None = None  # only_if: the value right must have
+    message: str | None = None
+
+    @model_validator(mode="after")
+    def _equals(self) -> Rule:
+        if (self.kind == "only_if") != (self.equals is not None):
+            raise ValueError(f"rule {self.name}: 'equals' goes with kind only_if, and only there")
+        return self
+
+    def text(self, **values: object) -> str:
+        return (self.message or RULE_MESSAGES[self.kind]).format(**values)
 
 
 class Codebook(_Strict):
@@ -138,6 +164,17 @@ class Codebook(_Strict):
         for ident in self.identity:
             if ident not in names:
                 raise ValueError(f"identity names unknown variable {ident!r}")
+        rule_names = [r.name for r in self.rules]
+        if len(rule_names) != len(set(rule_names)):
+            raise ValueError("two rules share a name")
+        top = set(names)
+        blocks = {b.name: {v.name for v in b.variables} for b in self.blocks}
+        for r in self.rules:
+            for side in (r.left, r.right):
+                block, _, var = side.rpartition(".")
+                known = blocks.get(block, set()) if block else top
+                if var not in known:
+                    raise ValueError(f"rule {r.name}: {side!r} names no variable")
         outputs = [o for v in self.variables if v.output and v.type != "multi"
                    for o in [v.output]]
         if len(outputs) != len(set(outputs)):
@@ -203,17 +240,29 @@ class SurveyField:
 class Platform(_Strict):
     name: str
     aliases: tuple[str, ...] = ()
-    role: Literal["id", "submitted", "status", "ignore"]
+    role: Literal["id", "submitted", "status", "finished", "progress", "channel", "ignore"]
     confidential: bool = False
 
 
 class Platforms(_Strict):
     columns: tuple[Platform, ...]
     excluded_status: tuple[str, ...] = ()
+    excluded_channels: tuple[str, ...] = ()
 
 
 class CodebookError(ValueError):
     """A codebook or column map is unreadable or breaks a rule; the message names the key."""
+
+
+class ColumnMapError(CodebookError):
+    """A column map is wrong (a target the codebook lacks, a code that is no code): the map's
+    fault, not the data's. The message names the map file and each key at fault."""
+
+    def __init__(self, path: object, errors: list[str]):
+        self.path = str(path)
+        self.errors = list(errors)
+        super().__init__(f"{path}: column map error(s), fix the map (the export is not at"
+                         " fault):\n" + "\n".join(f"  {e}" for e in self.errors))
 
 
 def _load_yaml(path: Path, what: str) -> dict:

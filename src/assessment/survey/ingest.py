@@ -14,9 +14,17 @@ answers). The key is ``ASSESSMENT_SURVEY_SALT`` or, failing that, a random salt 
 traced back. Contact fields are dropped, free text becomes a boolean "given", and nothing
 confidential is logged or printed.
 
-Repeated waves append. Re-ingesting a file already ingested (same bytes) changes nothing, and a
+Repeated waves append. An export is ingested once per *ingestion key*: the export's bytes, what
+its column map says and the codebook's version. Re-ingesting with the same key changes nothing;
+a corrected map (or a new codebook version) re-ingests the export in place of its earlier
+ingestion, so rows the old map quarantined come back and accepted rows are never doubled. A
 later export that repeats responses already ingested counts them as accepted before, never
 twice.
+
+Quarantine files hold raw rows (names, e-mails): they are written owner-only (0600, folders
+0700), like the processed survey tables and the salt. Each lists, beside the file row, the
+response number, the platform's response id, the names of the rules broken and the reasons
+with the values at fault.
 
 Processed tables (``data/processed/<name>.parquet``):
 
@@ -50,22 +58,32 @@ from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs, Mode
 from assessment.region import Region
 from assessment.survey.codebook import SURVEYS, Codebook, load_codebook
-from assessment.survey.columns import ColumnMap
+from assessment.survey.columns import MAP_SUFFIX, ColumnMap, load_column_map, map_beside  # noqa: F401 (MAP_SUFFIX: re-exported)
 from assessment.survey.reader import SUFFIXES
-from assessment.survey.validate import Checked, Checker, RowResult, _Invalid, content_key
+from assessment.survey.validate import (
+    Checked,
+    Checker,
+    RowResult,
+    _Invalid,
+    content_key,
+    rule_name,
+)
 
 log = logging.getLogger(__name__)
 
 SALT_ENV = "ASSESSMENT_SURVEY_SALT"
 SALT_FILE = ".salt"
 LOG_TABLE = "survey_ingest_log"
-MAP_SUFFIX = ".map.yml"  # a column map saved beside an export: <export stem>.map.yml
+PRIVATE_FILE = 0o600  # confidential files: owner read/write only
+PRIVATE_DIR = 0o700
 
 # QCEW establishment size classes (size_code 1-9): lower bound of employees in each.
 SIZE_CLASS_LOWER = (0, 5, 10, 20, 50, 100, 250, 500, 1000)
 
-LOG_COLUMNS = ["ingest_id", "survey", "wave", "mode", "file_sha256", "file_type", "ingested_at",
+LOG_COLUMNS = ["ingest_id", "survey", "wave", "mode", "file_sha256", "map_sha256",
+               "codebook_version", "file_type", "ingested_at",
                "input_rows", "accepted_new", "accepted_before", "quarantined"]
+_LOG_COUNTS = LOG_COLUMNS[9:]
 
 
 def size_class(employment: int | None) -> int | None:
@@ -83,8 +101,7 @@ def salt(dirs: DataDirs) -> bytes:
     path = dirs.surveys / SALT_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        path.chmod(0o600)
+        _write_private(path, secrets.token_hex(32) + "\n")
         log.info("created a new survey salt file under %s", dirs.surveys)
     return path.read_text(encoding="utf-8").strip().encode()
 
@@ -105,6 +122,7 @@ class IngestResult:
     quarantined: int
     quarantine_file: Path | None
     already_ingested: bool = False
+    map_path: Path | None = None  # the column map used, if any
 
     @property
     def accepted(self) -> int:
@@ -208,6 +226,34 @@ def _frame(records: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     return frame.astype(columns)
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write a confidential file owner-only (0600), whatever the umask, atomically."""
+    tmp = path.with_name(f".{path.name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _private_dir(path: Path, top: Path) -> None:
+    """Create ``path`` and its parents up to ``top`` owner-only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in [path, *path.parents]:
+        folder.chmod(PRIVATE_DIR)
+        if folder == top:
+            break
+
+
+def _write_survey_table(frame: pd.DataFrame, path: Path) -> None:
+    write_table(frame, path)
+    path.chmod(PRIVATE_FILE)  # survey tables: pseudonymous, still kept owner-only
+
+
 def _append(dirs: DataDirs, name: str, new: pd.DataFrame, key: list[str]) -> None:
     path = dirs.processed_file(name)
     if path.exists():
@@ -216,25 +262,53 @@ def _append(dirs: DataDirs, name: str, new: pd.DataFrame, key: list[str]) -> Non
         if new.empty:
             return
         new = pd.concat([old, new.astype(old.dtypes.to_dict())], ignore_index=True)
-    write_table(new, path)
+    _write_survey_table(new, path)
+
+
+def _drop_ingestions(dirs: DataDirs, tables: list[str], ingest_ids: set[str]) -> None:
+    """Remove the rows earlier ingestions of an export added (it is re-ingested in full)."""
+    for name in tables:
+        path = dirs.processed_file(name)
+        if not path.exists():
+            continue
+        old = pd.read_parquet(path)
+        keep = old[~old["ingest_id"].isin(ingest_ids)]
+        if len(keep) != len(old):
+            _write_survey_table(keep, path)
 
 
 # --- quarantine -----------------------------------------------------------------------------
 
 
-def _write_quarantine(path: Path, checked: Checked, rows: list[RowResult]) -> None:
-    """Refused rows as received, each with its reasons (confidential folder only)."""
+QUARANTINE_COLUMNS = ["file", "file_row", "response", "response_id", "rules", "reasons"]
+
+
+def _reason(p) -> str:
+    """``column: rule (value 'x')``; the value's semicolons become commas, since ';' parts
+    reasons."""
+    text = f"{p.column or '(row)'}: {p.rule}"
+    if p.value is not None:
+        shown = str(p.value).replace(";", ",")
+        text += f" (value {shown!r})"
+    return text
+
+
+def _write_quarantine(path: Path, checked: Checked, rows: list[RowResult],
+                      top: Path) -> None:
+    """Refused rows as received, each with its rules and reasons (confidential, owner-only)."""
     lay = checked.layout
     headers = [c.header for c in lay.columns]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "file_row", "reasons", *headers])
+    w.writerow([*QUARANTINE_COLUMNS, *headers])
     for r in rows:
-        reasons = "; ".join(f"{p.column or '(row)'}: {p.rule}" for p in r.problems)
+        rules = "; ".join(dict.fromkeys(rule_name(p) for p in r.problems))
+        reasons = "; ".join(_reason(p) for p in r.problems)
         cells = [r.cells[c.index] if c.index < len(r.cells) else None for c in lay.columns]
-        w.writerow([checked.file.name, r.row, reasons, *["" if v is None else v for v in cells]])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+        w.writerow([checked.file.name, r.row, r.response, r.response_id or "", rules, reasons,
+                    *["" if v is None else v for v in cells]])
+    _private_dir(path.parent, top)
+    _write_private(path, buf.getvalue())
 
 
 # --- ingestion ------------------------------------------------------------------------------
@@ -251,11 +325,25 @@ def _wave(checked: Checked, wave: str | None) -> str:
     return str(max(dates).year)
 
 
+def _log_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reindex(columns=LOG_COLUMNS)
+    text = [c for c in LOG_COLUMNS if c not in _LOG_COUNTS]
+    frame[text] = frame[text].fillna("")
+    return frame.astype({c: "string" for c in text} | {c: "Int64" for c in _LOG_COUNTS})
+
+
 def _read_log(dirs: DataDirs) -> pd.DataFrame:
     path = dirs.processed_file(LOG_TABLE)
     if path.exists():
-        return pd.read_parquet(path)
-    return pd.DataFrame(columns=LOG_COLUMNS)
+        return _log_frame(pd.read_parquet(path))  # older logs lack the map and codebook keys
+    return _log_frame(pd.DataFrame(columns=LOG_COLUMNS))
+
+
+def ingestion_key(file_sha: str, cmap: ColumnMap | None, version: str) -> tuple[str, str]:
+    """(ingest id, map digest): what identifies one ingestion of one export."""
+    map_sha = cmap.digest() if cmap is not None else ""
+    key = hashlib.sha256(f"{file_sha}\x1f{map_sha}\x1f{version}".encode()).hexdigest()
+    return key[:16], map_sha
 
 
 def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *,
@@ -265,21 +353,40 @@ def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *
     path = Path(path)
     checker = Checker(load_codebook(survey), region)
     cb = checker.codebook
+    if column_map is None:
+        column_map = map_beside(path)
+    map_path = None
+    if column_map is not None and not isinstance(column_map, ColumnMap):
+        map_path = Path(column_map)
+        column_map = load_column_map(map_path)
     file_sha = sha256_of(path) if path.is_file() else ""
-    ingest_id = file_sha[:16]
+    ingest_id, map_sha = ingestion_key(file_sha, column_map, cb.version)
     done = _read_log(dirs)
-    prior = done[(done["survey"] == survey) & (done["file_sha256"] == file_sha)]
+    same_file = done[(done["survey"] == survey) & (done["file_sha256"] == file_sha)]
+    prior = same_file[same_file["ingest_id"] == ingest_id]
     if file_sha and not prior.empty:
         p = prior.iloc[0]
         return IngestResult(survey, p["ingest_id"], p["wave"], int(p["input_rows"]),
                             int(p["accepted_new"]), int(p["accepted_before"]),
-                            int(p["quarantined"]), None, already_ingested=True)
+                            int(p["quarantined"]), None, already_ingested=True,
+                            map_path=map_path)
 
-    checked = checker.check_file(path, column_map)
+    checked = checker.check_file(path, column_map, beside=False)
     if checked.file_problems:
         raise InputError(checked.file_problems)
     wave = _wave(checked, wave)
     key = salt(dirs)
+
+    # The same export ingested before under another map or codebook: this ingestion replaces
+    # it (its rows, log entry and quarantine file), so nothing is counted twice.
+    superseded = set(same_file["ingest_id"]) if file_sha else set()
+    if superseded:
+        tables = [cb.respondent_table, *(b.table for b in cb.blocks)]
+        _drop_ingestions(dirs, tables, superseded)
+        for old in superseded:
+            for q in (dirs.quarantine / survey).glob(f"*-{old}.csv"):
+                q.unlink()
+        log.info("%s: re-ingested (column map or codebook changed since)", path.name)
 
     existing: set[str] = set()
     resp_path = dirs.processed_file(cb.respondent_table)
@@ -301,7 +408,7 @@ def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *
     quarantine_file = None
     if refused:
         quarantine_file = dirs.quarantine / survey / f"{wave}-{ingest_id}.csv"
-        _write_quarantine(quarantine_file, checked, refused)
+        _write_quarantine(quarantine_file, checked, refused, dirs.quarantine)
 
     resp_cols = respondent_columns(checker)
     records = [_respondent_record(checker, r, rid, wave, ingest_id) for rid, r in accepted]
@@ -315,21 +422,23 @@ def ingest_file(survey: str, path: str | Path, region: Region, dirs: DataDirs, *
     _append(dirs, cb.respondent_table, _frame(records, resp_cols), ["respondent_id"])
 
     result = IngestResult(survey, ingest_id, wave, len(checked.rows), len(accepted), before,
-                          len(refused), quarantine_file)
+                          len(refused), quarantine_file, map_path=map_path)
     assert result.input_rows == result.accepted + result.quarantined
-    entry = pd.DataFrame([{
+    entry = _log_frame(pd.DataFrame([{
         "ingest_id": ingest_id, "survey": survey, "wave": wave, "mode": dirs.mode.value,
-        "file_sha256": file_sha, "file_type": path.suffix.lower().lstrip("."),
+        "file_sha256": file_sha, "map_sha256": map_sha, "codebook_version": cb.version,
+        "file_type": path.suffix.lower().lstrip("."),
         "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "input_rows": result.input_rows, "accepted_new": result.accepted_new,
         "accepted_before": result.accepted_before, "quarantined": result.quarantined,
-    }], columns=LOG_COLUMNS).astype({c: "string" for c in LOG_COLUMNS[:7]} | {
-        c: "Int64" for c in LOG_COLUMNS[7:]})
-    _append(dirs, LOG_TABLE, entry, ["survey", "file_sha256"])
-    reasons = Counter(p.rule.split(":")[0] for r in refused for p in r.problems)
+    }]))
+    kept = done[~done["ingest_id"].isin(superseded | {ingest_id})]
+    _write_survey_table(pd.concat([kept, entry], ignore_index=True) if len(kept) else entry,
+                        dirs.processed_file(LOG_TABLE))
+    reasons = Counter(rule_name(p) for r in refused for p in r.problems)
     log.info("%s", result.summary())
     for rule, n in sorted(reasons.items()):
-        log.info("  quarantined for %r: %d", rule, n)
+        log.info("  quarantined for rule %s: %d", rule, n)
     return result
 
 
@@ -342,8 +451,8 @@ def export_files(survey: str, region: Region, dirs: DataDirs) -> list[Path]:
 
 
 def column_map_for(export: Path) -> Path | None:
-    candidate = export.with_name(export.stem + MAP_SUFFIX)
-    return candidate if candidate.exists() else None
+    """The column map saved beside an export (``<export>.map.yml``), if any."""
+    return map_beside(export)
 
 
 def ingest_all(region: Region, mode: Mode | str = Mode.REAL, dirs: DataDirs | None = None
@@ -351,7 +460,8 @@ def ingest_all(region: Region, mode: Mode | str = Mode.REAL, dirs: DataDirs | No
     """Ingest every export of every survey the region names (``make`` runs this first).
 
     Returns counts per survey: files, input_rows, accepted, quarantined. A column map saved
-    beside an export as ``<export stem>.map.yml`` is used for it.
+    beside an export as ``<export stem>.map.yml`` (or ``<export name>.map.yml``) is used for
+    it.
     """
     dirs = dirs or paths.data_dirs(mode)
     counts: dict[str, dict[str, int]] = {}

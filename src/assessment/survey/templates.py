@@ -134,8 +134,10 @@ def dictionary_markdown(cb: Codebook, region: Region) -> str:
     if cb.rules:
         lines += ["", "## Checks across answers", ""]
         for r in cb.rules:
-            verb = "must not exceed" if r.kind == "le" else "summed over entries must not exceed"
-            lines.append(f"- `{r.left}` {verb} `{r.right}`")
+            verb = {"le": "must not exceed", "sum_le": "summed over entries must not exceed",
+                    "only_if": "may be given only when"}[r.kind]
+            tail = f" is `{r.equals}`" if r.kind == "only_if" else ""
+            lines.append(f"- `{r.name}`: `{r.left}` {verb} `{r.right}`{tail}")
     lines += [
         "",
         "## Derived columns",
