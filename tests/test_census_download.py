@@ -56,7 +56,10 @@ def case(request, region, dirs, fixtures, tmp_path, monkeypatch, fast_http) -> C
         return Case(rf, (fixtures / "acs/2023/acs5/groups/B23025.json").read_bytes(),
                     json_type, True)
     if request.param == "qwi":
-        return Case(qwi.remote_files(region, dirs)[0],
+        # the fixture is the 2023 answer: the file asking for that year
+        rf = next(f for f in qwi.remote_files(region, dirs)
+                  if f.dest.parts[-3:-1] == ("sa", "2023"))
+        return Case(rf,
                     (fixtures / "qwi/sa_county_06_31-33_A05.json").read_bytes(), json_type, True)
     if request.param == "lodes":
         body = gzip.compress((fixtures / "lodes/ca_wac_S000_JT00_2021.csv").read_bytes())

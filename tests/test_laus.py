@@ -210,15 +210,19 @@ def test_benchmark_series_ids(region):
 # --- downloads (mocked) -----------------------------------------------------------------------
 
 
-def _xlsx_bytes(tmp_path):
-    path = bls_workbook(tmp_path / "body.xlsx", [FRESNO_2018], 2018)
+def _xlsx_bytes(tmp_path, region, year):
+    """The workbook of ``year`` holding every county of the region (Fresno's 2018 figures, which
+    add up, stand in for each): a download is checked for the year and counties it asks for."""
+    rows = [(f"CN{fips}00000000", fips[:2], fips[2:], name, str(year), *FRESNO_2018[5:])
+            for fips, name in region.county_names.items()]
+    path = bls_workbook(tmp_path / "body.xlsx", rows, year)
     return path.read_bytes()
 
 
 @responses.activate
 def test_workbook_download_is_checked_and_recorded(tmp_path, region, dirs, fast_http):
     rf = laus.remote_files(region, dirs)[0]
-    body = _xlsx_bytes(tmp_path)
+    body = _xlsx_bytes(tmp_path, region, region.years.start)
     responses.get(rf.url, body=body, content_type="application/vnd.openxmlformats-"
                   "officedocument.spreadsheetml.sheet")
     download.fetch([rf])

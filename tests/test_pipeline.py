@@ -1,10 +1,15 @@
 """End to end on the sample bundle, in a temporary project root: build the sample, process it,
-run every notebook through papermill, assemble the report, and read the PDF back."""
+run every notebook through papermill, assemble the report, and read the PDF back; for the
+default region, then for a two-county single-metro California region (Inland Empire) and a
+three-county region outside California (Central Ohio) in the same root, which must leave the
+default region's files untouched and read true for their own counties."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +24,8 @@ from assessment.report import SAMPLE_MARK
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
+SLUG = "san-joaquin-valley"
+OTHERS = ["inland-empire", "central-ohio"]  # committed test regions under config/regions/
 
 
 def _run(args: list[str], root: Path) -> subprocess.CompletedProcess:
@@ -29,29 +36,51 @@ def _run(args: list[str], root: Path) -> subprocess.CompletedProcess:
     return proc
 
 
+def _build(root: Path, slug: str, plant: bool = False) -> None:
+    """The sample report of config/regions/<slug>.yml, stage by stage, as make runs it."""
+    region = f"config/regions/{slug}.yml"
+    _run([str(BIN / "assessment"), "sample", "--region", region], root)
+    if plant:
+        # Plant marker strings in every confidential field of an extra export of each survey;
+        # test_no_survey_secret_reaches_any_output proves none survives the whole pipeline.
+        surveys = root / "data" / "sample" / slug / "raw" / "surveys"
+        for survey in ("employer", "union"):
+            _export(survey, surveys)
+    _run([str(BIN / "assessment"), "process", "--mode", "sample", "--region", region], root)
+    out = root / "reports" / "executed" / slug / "sample"
+    out.mkdir(parents=True)
+    for nb in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        _run([str(BIN / "papermill"), "--no-progress-bar", "-k", "python3", str(nb),
+              str(out / nb.name), "-p", "region_path", region, "-p", "mode", "sample"], root)
+    _run([str(BIN / "assessment"), "report", "--mode", "sample", "--region", region], root)
+
+
+def _digests(root: Path, slug: str) -> dict[str, str]:
+    """sha256 of every file of one region (its sample bundle, executed notebooks, report)."""
+    folders = [root / "data" / "sample" / slug, root / "reports" / "executed" / slug,
+               root / "reports" / slug]
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for f in folders for p in sorted(f.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(paths.CONFIG_DIR, root / "config")
     shutil.copytree(paths.NOTEBOOKS_DIR, root / "notebooks")
     (root / "pyproject.toml").write_text("")
-    region = "config/regions/san-joaquin-valley.yml"
-    _run([str(BIN / "assessment"), "sample", "--region", region], root)
-    # Plant marker strings in every confidential field of an extra export of each survey;
-    # test_no_survey_secret_reaches_any_output proves none survives the whole pipeline.
-    surveys = root / "data" / "sample" / "raw" / "surveys"
-    for survey in ("employer", "union"):
-        _export(survey, surveys)
-    _run([str(BIN / "assessment"), "process", "--mode", "sample", "--region", region], root)
-    out = root / "reports" / "executed" / "sample"
-    out.mkdir(parents=True)
-    for nb in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        _run([str(BIN / "papermill"), "--no-progress-bar", "-k", "python3", str(nb),
-              str(out / nb.name), "-p", "region_path", region, "-p", "mode", "sample"], root)
-    _run([str(BIN / "assessment"), "report", "--mode", "sample", "--region", region], root)
+    _build(root, SLUG, plant=True)
     return root
 
 
+@pytest.fixture(scope="session")
+def other_regions(sample_root) -> dict[str, str]:
+    """Build the two other test regions in the same root; return the default region's file
+    digests taken before they were built."""
+    before = _digests(sample_root, SLUG)
+    for slug in OTHERS:
+        _build(sample_root, slug)
+    return before
 def _section_titles() -> list[str]:
     titles = []
     for nb in paths.notebooks():
@@ -66,7 +95,8 @@ def _section_titles() -> list[str]:
 
 def test_every_notebook_runs_without_error(sample_root):
     for nb in paths.notebooks():
-        executed = json.loads((sample_root / "reports/executed/sample" / nb.name).read_text())
+        executed = json.loads(
+            (sample_root / "reports/executed" / SLUG / "sample" / nb.name).read_text())
         errors = [o for c in executed["cells"] if c["cell_type"] == "code"
                   for o in c.get("outputs", []) if o["output_type"] == "error"]
         assert errors == [], nb.name
@@ -76,7 +106,7 @@ def test_every_notebook_runs_without_error(sample_root):
 
 
 def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
-    reader = PdfReader(sample_root / "reports" / "needs-assessment-sample.pdf")
+    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-sample.pdf")
     pages = [p.extract_text() for p in reader.pages]
     text = " ".join(" ".join(pages).split())
     appendices = ["Appendix: Methods", "Appendix: Data quality and suppression",
@@ -89,7 +119,7 @@ def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
 
 
 def test_report_shows_no_code(sample_root):
-    html = (sample_root / "reports" / "needs-assessment-sample.html").read_text()
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     assert "import " not in html
     assert "present.table(" not in html
     assert "region_path" not in html
@@ -98,10 +128,10 @@ def test_report_shows_no_code(sample_root):
 def test_workbook_holds_every_table(sample_root):
     import openpyxl
 
-    wb = openpyxl.load_workbook(sample_root / "reports" / "needs-assessment-sample.xlsx")
+    wb = openpyxl.load_workbook(sample_root / "reports" / SLUG / "needs-assessment-sample.xlsx")
     assert "sources-files" in wb.sheetnames
     tables = [n for n in wb.sheetnames if n != "sources-files"]
-    html = (sample_root / "reports" / "needs-assessment-sample.html").read_text()
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     # every table but the three appendix tables (quality, files, availability)
     assert len(tables) == html.count('<figure class="table">') - 3
 
@@ -110,9 +140,89 @@ def test_no_survey_secret_reaches_any_output(sample_root):
     """Markers planted in names, e-mails, phones and free text of the survey exports appear in
     no file the pipeline wrote outside data/.../raw/surveys: processed tables, executed
     notebooks, the HTML, the Excel workbook, nor the PDF's text."""
-    surveys = sample_root / "data" / "sample" / "raw" / "surveys"
+    surveys = sample_root / "data" / "sample" / SLUG / "raw" / "surveys"
     planted = [p for p in surveys.rglob("*-export.csv")]
     assert len(planted) == 2 and all(_leaks(p.read_text()) for p in planted)
     assert _scan(sample_root, surveys) == []
-    reader = PdfReader(sample_root / "reports" / "needs-assessment-sample.pdf")
+    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-sample.pdf")
     assert not _leaks(" ".join(p.extract_text() for p in reader.pages))
+
+
+def _pdf_text(root: Path, slug: str) -> tuple[int, str]:
+    reader = PdfReader(root / "reports" / slug / "needs-assessment-sample.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    return len(pages), " ".join(" ".join(pages).split())
+
+
+def _county_names(slug: str) -> list[str]:
+    from assessment.region import load_region
+
+    return [c.name for c in load_region(paths.REGIONS_DIR / f"{slug}.yml").counties]
+
+
+def test_other_regions_leave_the_default_regions_files_untouched(sample_root, other_regions):
+    assert _digests(sample_root, SLUG) == other_regions
+    for slug in [SLUG, *OTHERS]:
+        for ext in ("pdf", "html", "xlsx"):
+            assert (sample_root / "reports" / slug / f"needs-assessment-sample.{ext}").exists()
+        assert (sample_root / "data" / "sample" / slug / "processed" / "qcew_annual.parquet"
+                ).exists()
+    assert not list((sample_root / "reports").glob("needs-assessment*"))  # nothing shared
+
+
+@pytest.mark.parametrize("slug", OTHERS)
+def test_every_notebook_runs_for_another_region(sample_root, other_regions, slug):
+    for nb in paths.notebooks():
+        executed = json.loads(
+            (sample_root / "reports/executed" / slug / "sample" / nb.name).read_text())
+        errors = [o for c in executed["cells"] if c["cell_type"] == "code"
+                  for o in c.get("outputs", []) if o["output_type"] == "error"]
+        assert errors == [], (slug, nb.name)
+
+
+@pytest.mark.parametrize("slug", [SLUG, *OTHERS])
+def test_each_report_names_its_own_counties_and_no_other_regions(sample_root, other_regions,
+                                                                 slug):
+    """Region-true wording: every county of the region appears in its report, no county of
+    the other test regions does."""
+    _, text = _pdf_text(sample_root, slug)
+    for name in _county_names(slug):
+        assert name in text, (slug, name)
+    others = {n for s in [SLUG, *OTHERS] if s != slug for n in _county_names(s)}
+    found = sorted(n for n in others if re.search(rf"\b{re.escape(n)}\b", text))
+    assert found == [], (slug, found)
+
+
+def test_survey_tables_hold_only_the_regions_own_counties(sample_root, other_regions):
+    import pandas as pd
+
+    for slug in [SLUG, *OTHERS]:
+        processed = sample_root / "data" / "sample" / slug / "processed"
+        est = pd.read_parquet(processed / "survey_employer_establishments.parquet")
+        from assessment.region import load_region
+
+        fips = set(load_region(paths.REGIONS_DIR / f"{slug}.yml").county_fips)
+        assert set(est["county_fips"]) <= fips, slug
+        locals_ = pd.read_parquet(processed / "survey_union_locals.parquet")
+        named = {c.removeprefix("county_") for c in locals_.columns if c.startswith("county_")}
+        assert named == fips, slug
+
+
+def test_outside_california_the_edd_sections_say_so_once_and_are_left_out(sample_root,
+                                                                         other_regions):
+    _, text = _pdf_text(sample_root, "central-ohio")
+    assert text.count("Recent monthly manufacturing jobs are left out") == 1
+    assert text.count("Projected openings are left out") == 1
+    assert "Openings over the next decade" not in text  # the section's heading and prose
+    assert "Projected annual openings in the region" not in text  # its table
+    assert "edd_projections" in text and "no: covers California only, not Ohio" in text
+    assert "Priority occupations for the apprenticeship" in text  # ranked on pay and mfg
+    _, ie = _pdf_text(sample_root, "inland-empire")
+    assert "Openings over the next decade" in ie
+    assert "are left out: they come from the California EDD" not in ie
+
+
+def test_page_counts_are_plausible(sample_root, other_regions):
+    for slug in [SLUG, *OTHERS]:
+        pages, _ = _pdf_text(sample_root, slug)
+        assert 30 <= pages <= 120, (slug, pages)

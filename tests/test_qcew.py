@@ -286,7 +286,7 @@ def test_annual_files_are_unchanged_and_first(region, dirs):
 def test_dry_run_lists_every_qcew_url(region):
     result = CliRunner().invoke(app, ["data", "--dry-run", "--source", "qcew"])
     assert result.exit_code == 0, result.output
-    for rf in qcew.remote_files(region, paths.data_dirs(paths.Mode.REAL)):
+    for rf in qcew.remote_files(region, paths.data_dirs(paths.Mode.REAL, region)):
         assert rf.public_url in result.output
     assert "135 files:" in result.output
 
@@ -480,3 +480,17 @@ def test_cli_read_reports_the_bad_cell(tmp_path, qdir):
     assert result.exit_code == 1
     assert "row 4, column 'annual_avg_emplvl': not a number" in result.output
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_read_many_equals_reading_each_file_and_names_a_bad_file(tmp_path, qdir):
+    good = qdir / "annual_area.csv"
+    together = qcew.read_many([good, good.with_name("industry_31_33.csv")])
+    each = pd.concat([qcew.read(good), qcew.read(good.with_name("industry_31_33.csv"))],
+                     ignore_index=True)
+    pd.testing.assert_frame_equal(together, each)
+    # own_code 7 breaks the schema (a per-cell rule): the error names the second file's row
+    bad = _variant(tmp_path, good, '"06019","5",', '"06019","7",', "bad.csv")
+    with pytest.raises(InputError) as exc:
+        qcew.read_many([good, bad])
+    assert all(p.file == str(bad) for p in exc.value.problems)
+    assert any(p.column == "own_code" and p.row is not None for p in exc.value.problems)

@@ -41,7 +41,7 @@ def test_readme_shows_the_two_commands_and_ci_runs_the_test_command():
 
 def test_each_source_saves_where_its_row_says(region):
     """The table's 'saved under' is prose; it must agree with the paths the code builds."""
-    dirs = paths.data_dirs(paths.Mode.REAL)
+    dirs = paths.data_dirs(paths.Mode.REAL, region)
     for name, module in sources.all_sources().items():
         prefix = module.INFO.saved_under.split("{", 1)[0]  # oews names a release folder
         for rf in module.remote_files(region, dirs):

@@ -74,8 +74,28 @@ def test_missing_key_is_named(tmp_path, raw, key):
 
 
 def test_missing_nested_key_is_named(tmp_path, raw):
+    del raw["counties"][2]["name"]
+    assert "counties.2.name: Field required" in _refused(tmp_path, raw)
+
+
+def test_a_qcew_metro_code_without_a_cbsa_is_refused(tmp_path, raw):
     del raw["counties"][2]["cbsa"]
-    assert "counties.2.cbsa: Field required" in _refused(tmp_path, raw)
+    assert "a QCEW metro code needs the county's CBSA" in _refused(tmp_path, raw)
+
+
+def test_a_county_outside_every_cbsa_is_accepted(tmp_path, raw):
+    del raw["counties"][2]["cbsa"]
+    del raw["counties"][2]["qcew_msa"]
+    path = tmp_path / "r.yml"
+    path.write_text(yaml.safe_dump(raw))
+    assert load_region(path).counties[2].cbsa is None
+
+
+def test_an_unknown_source_switched_off_is_named(tmp_path, raw):
+    raw["sources"] = {"exclude": ["edd_ces", "eddces"]}
+    message = _refused(tmp_path, raw)
+    assert "sources.exclude: Value error, unknown source(s) ['eddces']" in message
+    assert "edd_projections" in message  # the known names are listed
 
 
 @pytest.mark.parametrize("fips", ["6019", "060190", "06O19", 6019])

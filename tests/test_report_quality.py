@@ -10,7 +10,7 @@ from assessment import paths, report
 def test_quality_table_counts_flags_and_ignores_benign_ones(tmp_path, monkeypatch):
     dirs = paths.DataDirs(paths.Mode.SAMPLE, tmp_path / "raw", tmp_path / "processed")
     dirs.processed.mkdir(parents=True)
-    monkeypatch.setattr(paths, "data_dirs", lambda mode: dirs)
+    monkeypatch.setattr(paths, "data_dirs", lambda mode, region=None: dirs)
     # QCEW-like: 4 rows, 1 suppressed
     pd.DataFrame({"employment": [1.0, None, 3.0, 4.0],
                   "suppressed": [False, True, False, False]}).to_parquet(
@@ -25,7 +25,7 @@ def test_quality_table_counts_flags_and_ignores_benign_ones(tmp_path, monkeypatc
     # no flag columns at all: not listed
     pd.DataFrame({"x": [1]}).to_parquet(dirs.processed / "laus.parquet")
 
-    t = report.quality_table(paths.Mode.SAMPLE).set_index("table")
+    t = report.quality_table(paths.Mode.SAMPLE, "san-joaquin-valley").set_index("table")
     assert list(t.index) == ["oews_areas", "qcew_annual", "qwi"]
     assert t.loc["qcew_annual", "rows flagged"] == 1
     assert t.loc["qcew_annual", "share (%)"] == 25.0

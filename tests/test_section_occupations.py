@@ -314,7 +314,7 @@ def test_regional_wages_weight_metros_and_fall_back_to_the_state(region):
     assert w.at["51-4041", "median_ratio"] == pytest.approx(23.0 / 25.625)
     # both metro areas withheld: California's figure stands in, and says so
     assert w.at["17-3026", "withheld"] == 2
-    assert w.at["17-3026", "basis"] == "California"
+    assert w.at["17-3026", "basis"] == occ.STATE_BASIS
     assert w.at["17-3026", "h_median"] == 31.0
     assert w.at["17-3026", "pct25_ratio"] == pytest.approx(24.0 / 25.625)
 

@@ -95,7 +95,7 @@ def _scan(root, surveys_dir) -> list[str]:
 @pytest.mark.parametrize("survey", ["employer", "union"])
 def test_no_marker_leaves_the_confidential_folder(survey, dirs, tmp_path, monkeypatch, caplog):
     monkeypatch.setenv(ingest.SALT_ENV, "test-salt")
-    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL: dirs)
+    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL, region=None: dirs)
     caplog.set_level(logging.DEBUG)
     export, secret = _export(survey, dirs.surveys)
     assert len(secret) >= 8  # contact fields, free text and platform columns all planted

@@ -174,7 +174,7 @@ def test_cli_exit_status_and_counts(fixtures, waves, dirs, monkeypatch, tmp_path
     from assessment import paths
     from assessment.cli import app
 
-    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL: dirs)
+    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL, region=None: dirs)
     runner = CliRunner()
     clean = tmp_path / "clean.csv"
     lines = (waves / "employer_wave1.csv").read_text(encoding="utf-8").splitlines()

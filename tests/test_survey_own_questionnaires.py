@@ -242,7 +242,7 @@ def test_a_wrong_map_is_a_map_error_not_a_data_problem(own, region, dirs, tmp_pa
 
     from assessment.cli import app
 
-    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL: dirs)
+    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL, region=None: dirs)
     result = CliRunner().invoke(app, ["survey", "validate", "union", str(export)])
     assert result.exit_code == 2
     assert "'uwa' is not a code of affiliation" in result.output
@@ -335,7 +335,7 @@ def test_quarantine_files_are_owner_only(own, region, dirs, monkeypatch):
 def test_validate_cli_uses_the_map_beside_and_shows_ids_on_request(own, dirs, monkeypatch):
     from assessment.cli import app
 
-    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL: dirs)
+    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL, region=None: dirs)
     runner = CliRunner()
     export = str(own / "employer_platform.csv")
     result = runner.invoke(app, ["survey", "validate", "employer", export])

@@ -96,7 +96,7 @@ def test_ingest_all_command(built, dirs, monkeypatch):
     from assessment import paths
     from assessment.cli import app
 
-    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL: dirs)
+    monkeypatch.setattr(paths, "data_dirs", lambda mode=paths.Mode.REAL, region=None: dirs)
     result = CliRunner().invoke(app, ["survey", "ingest-all", "--mode", "sample"])
     assert result.exit_code == 0, result.output
     assert "employer: 1 file(s), 120 input rows = 115 accepted + 5 quarantined" in result.output

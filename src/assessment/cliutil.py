@@ -4,10 +4,12 @@ region file so a bad one exits 2 with the key and rule named."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from assessment.region import Region, RegionError, load_region
+if TYPE_CHECKING:
+    from assessment.region import Region
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -16,6 +18,8 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def region_or_exit(path: Path) -> Region:
+    from assessment.region import RegionError, load_region
+
     try:
         return load_region(path)
     except RegionError as exc:

@@ -1,7 +1,11 @@
-"""Stage 2 of the pipeline: raw files -> validated, tidy ``data/processed/*.parquet``.
+"""Stage 2 of the pipeline: raw files -> validated, tidy ``data/processed/<slug>/*.parquet``.
 
 Checks first that every raw file every source needs is present, and stops naming each missing
 file and its official URL before anything is parsed (so no notebook ever runs on half the data).
+A file whose checksum no longer matches its manifest is parsed and checked for the area and period
+its URL asks for: if it passes it is "present, changed since download" (a warning, recorded in the
+manifest), otherwise the run stops with the parser's message. A real run refuses any file its
+manifest marks as part of the synthetic sample bundle.
 """
 
 from __future__ import annotations
@@ -14,19 +18,34 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from assessment import sources
-from assessment.errors import MissingDataError
+from assessment import download, sources
+from assessment.download import RemoteFile
 from assessment.paths import DataDirs, Mode, data_dirs
 from assessment.region import Region
 
 log = logging.getLogger(__name__)
 
 
+def raw_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
+    return [rf for module in sources.active(region).values()
+            for rf in module.remote_files(region, dirs)]
+
+
 def missing_files(region: Region, dirs: DataDirs) -> list[tuple[Path, str]]:
-    return [(rf.dest, rf.public_url)
-            for module in sources.all_sources().values()
-            for rf in module.remote_files(region, dirs)
-            if not rf.dest.exists()]
+    return [(rf.dest, rf.public_url) for rf in raw_files(region, dirs) if not rf.dest.exists()]
+
+
+def check_raw_files(region: Region, dirs: DataDirs) -> None:
+    """Every raw file present and usable, without touching the network.
+
+    Raises :class:`MissingDataError` naming each absent file and its URL; :class:`InputError`
+    for a file that does not parse, holds another area or period than its URL asks for, or (in
+    a real run) is a synthetic sample file. A file changed since download that still passes is
+    kept, with a warning and a note in its manifest."""
+    real = dirs.mode is Mode.REAL
+    download.fetch(raw_files(region, dirs), offline=True, allow_samples=not real)
+    if real:
+        download.refuse_samples(dirs.raw)  # also files fetched otherwise (the LAUS API answer)
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
@@ -47,12 +66,13 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
-    dirs = data_dirs(mode)
-    missing = missing_files(region, dirs)
-    if missing:
-        raise MissingDataError(missing)
+    dirs = data_dirs(mode, region)
+    check_raw_files(region, dirs)
     written = []
-    for module in sources.all_sources().values():
+    for name in sources.SOURCES:
+        if not sources.applies(name, region):
+            log.info("%s: not used for %s (%s)", name, region.name, sources.why_not(name, region))
+    for module in sources.active(region).values():
         process = getattr(module, "process", None)
         if process is None:
             continue
@@ -68,12 +88,14 @@ def build(region: Region, mode: Mode | str = Mode.REAL) -> list[Path]:
     return written
 
 
-def load(name: str, mode: Mode | str) -> pd.DataFrame:
-    """A processed table, by name. Geometry tables come back as GeoDataFrames."""
-    path = data_dirs(mode).processed_file(name)
+def load(name: str, mode: Mode | str, region: Region | str) -> pd.DataFrame:
+    """One region's processed table, by name (``region`` or its slug). Geometry tables come
+    back as GeoDataFrames."""
+    path = data_dirs(mode, region).processed_file(name)
     if not path.exists():
         raise FileNotFoundError(f"{path} has not been built: run `make process` (or"
-                                f" `assessment process --mode {Mode(mode).value}`).")
+                                f" `assessment process --mode {Mode(mode).value} --region"
+                                f" <region file>`).")
     import pyarrow.parquet as pq
 
     if b"geo" in (pq.read_schema(path).metadata or {}):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the command line imports these errors before it knows it needs pandas
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class InputError(ValueError):
         )
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame([p.__dict__ for p in self.problems])
 
 

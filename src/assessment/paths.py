@@ -8,6 +8,7 @@ otherwise, which tests use to build into a temporary folder.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -36,6 +37,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "report_templates"
 SURVEY_CODEBOOKS_DIR = CONFIG_DIR / "surveys"
 SURVEY_CODELISTS_DIR = PACKAGE_DIR / "survey" / "codelists"  # NAICS 2022, SOC 2018 (package data)
+LOOKUPS_DIR = PACKAGE_DIR / "lookups"  # county, CBSA and EDD area tables for `region new`
 
 
 class Mode(StrEnum):
@@ -45,17 +47,36 @@ class Mode(StrEnum):
     SAMPLE = "sample"
 
 
+def slug_of(region_or_slug: object) -> str:
+    """The region's slug, from a :class:`~assessment.region.Region` (anything with ``.slug``)
+    or the slug itself. Every per-region path is keyed by it."""
+    slug = getattr(region_or_slug, "slug", region_or_slug)
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+        raise ValueError(f"not a region slug: {slug!r} (lowercase letters, digits and '-')")
+    return slug
+
+
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
 @dataclass(frozen=True)
 class DataDirs:
-    """Where one mode's data lives: raw (immutable inputs) and processed (derived)."""
+    """Where one region's data lives in one mode: raw (immutable inputs) and processed
+    (derived). In real mode the agencies' files are shared by every region (one national or
+    state file serves them all) while survey exports and processed tables are the region's
+    own; in sample mode everything is the region's own."""
 
     mode: Mode
     raw: Path
     processed: Path
+    slug: str | None = None
 
     @property
     def surveys(self) -> Path:
-        """Survey exports: confidential, git-ignored, never copied elsewhere."""
+        """Survey exports: confidential, git-ignored, never copied elsewhere. Real mode keeps
+        each region's under ``data/raw/surveys/<slug>/``; a sample bundle is one region's."""
+        if self.mode is Mode.REAL and self.slug:
+            return self.raw / "surveys" / self.slug
         return self.raw / "surveys"
 
     @property
@@ -71,22 +92,32 @@ class DataDirs:
         return self.processed / f"{name}.parquet"
 
 
-def data_dirs(mode: Mode | str = Mode.REAL) -> DataDirs:
+def data_dirs(mode: Mode | str, region_or_slug: object) -> DataDirs:
+    """``real``: ``data/raw`` (shared) and ``data/processed/<slug>``; ``sample``:
+    ``data/sample/<slug>/{raw,processed}``."""
     mode = Mode(mode)
+    slug = slug_of(region_or_slug)
     if mode is Mode.REAL:
-        return DataDirs(mode, DATA_DIR / "raw", DATA_DIR / "processed")
-    return DataDirs(mode, DATA_DIR / "sample" / "raw", DATA_DIR / "sample" / "processed")
+        return DataDirs(mode, DATA_DIR / "raw", DATA_DIR / "processed" / slug, slug)
+    base = DATA_DIR / "sample" / slug
+    return DataDirs(mode, base / "raw", base / "processed", slug)
 
 
 @dataclass(frozen=True)
 class ReportPaths:
-    """Outputs of one report build."""
+    """Outputs of one region's report build in one mode: executed notebooks under
+    ``reports/executed/<slug>/<mode>/`` and the report under ``reports/<slug>/``."""
 
     mode: Mode
+    slug: str
 
     @property
     def executed_dir(self) -> Path:
-        return REPORTS_DIR / "executed" / self.mode.value
+        return REPORTS_DIR / "executed" / self.slug / self.mode.value
+
+    @property
+    def out_dir(self) -> Path:
+        return REPORTS_DIR / self.slug
 
     @property
     def stem(self) -> str:
@@ -94,22 +125,22 @@ class ReportPaths:
 
     @property
     def pdf(self) -> Path:
-        return REPORTS_DIR / f"{self.stem}.pdf"
+        return self.out_dir / f"{self.stem}.pdf"
 
     @property
     def html(self) -> Path:
-        return REPORTS_DIR / f"{self.stem}.html"
+        return self.out_dir / f"{self.stem}.html"
 
     @property
     def xlsx(self) -> Path:
-        return REPORTS_DIR / f"{self.stem}.xlsx"
+        return self.out_dir / f"{self.stem}.xlsx"
 
     def executed(self, notebook: Path) -> Path:
         return self.executed_dir / notebook.name
 
 
-def report_paths(mode: Mode | str) -> ReportPaths:
-    return ReportPaths(Mode(mode))
+def report_paths(mode: Mode | str, region_or_slug: object) -> ReportPaths:
+    return ReportPaths(Mode(mode), slug_of(region_or_slug))
 
 
 def notebooks() -> list[Path]:

@@ -13,13 +13,41 @@ import base64
 import html
 import io
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+if TYPE_CHECKING:  # the report assembler imports this module for tables alone
+    import matplotlib.pyplot as plt
+
 _FMT_INT = "{:,.0f}"
+# Figures print 7 inches wide: 150 dots an inch keeps 8-point labels crisp on paper and the
+# PNG a third smaller than 200 (the PDF renders faster too).
+FIGURE_DPI = 150
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """What a section function returns instead of a table or figure when its source does not
+    apply to the region: ``reason`` is the one sentence the report shows in its place."""
+
+    reason: str
+
+
+_said: set[str] = set()  # reasons already shown in this kernel: each is said once
+
+
+def omitted(item: Omitted, caption: str) -> None:
+    """Say, once per reason, why a table or figure is left out; show nothing else."""
+    if item.reason in _said:
+        return
+    _said.add(item.reason)
+    display(HTML(f'<p class="omitted">{html.escape(item.reason)}</p>'),
+            metadata={"assessment": {"kind": "omitted", "caption": caption,
+                                     "text": item.reason}})
 
 
 def _fmt(value: object, fmt: str | None) -> str:
@@ -58,7 +86,10 @@ def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> st
 
 def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
           formats: Mapping[str, str] | None = None, key: str | None = None) -> None:
-    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook."""
+    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook. An
+    :class:`Omitted` in place of the table shows its one sentence instead."""
+    if isinstance(df, Omitted):
+        return omitted(df, caption)
     parts = [f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>',
              table_html(df, formats), f'<p class="source">Source: {html.escape(source)}</p>']
     if note:
@@ -70,13 +101,31 @@ def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = Non
     display(HTML("".join(parts)), metadata=meta)
 
 
+def png_bytes(fig: plt.Figure) -> bytes:
+    """The figure as an opaque RGB PNG on white: PDF has no alpha in an image itself, so an RGBA
+    PNG makes WeasyPrint split off and re-encode a separate mask for every figure."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
+    rgba = Image.open(io.BytesIO(buf.getvalue()))
+    rgb = Image.new("RGB", rgba.size, "white")
+    rgb.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    rgb.save(out, format="PNG", dpi=(FIGURE_DPI, FIGURE_DPI))
+    return out.getvalue()
+
+
 def figure(fig: plt.Figure, caption: str, source: str, *, note: str | None = None,
            alt: str | None = None) -> None:
-    """Show a captioned, sourced matplotlib figure (embedded as a PNG at print resolution)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=200, bbox_inches="tight")
+    """Show a captioned, sourced matplotlib figure (embedded as a PNG at print resolution). An
+    :class:`Omitted` in place of the figure shows its one sentence instead."""
+    if isinstance(fig, Omitted):
+        return omitted(fig, caption)
+    import matplotlib.pyplot as plt
+
+    data = base64.b64encode(png_bytes(fig)).decode()
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode()
     parts = [f'<figure class="figure"><img alt="{html.escape(alt or caption)}" '
              f'src="data:image/png;base64,{data}"/>',
              f"<figcaption>{html.escape(caption)}</figcaption>",
@@ -96,7 +145,12 @@ def findings(items: Iterable[str], title: str = "Key findings") -> None:
                                                      "items": items}})
 
 
-def caveat(text: str) -> None:
-    """A data-quality or suppression caveat, styled so readers notice it."""
+def caveat(text: str | Omitted | None) -> None:
+    """A data-quality or suppression caveat, styled so readers notice it (nothing for None, the
+    one sentence for an :class:`Omitted`)."""
+    if text is None:
+        return
+    if isinstance(text, Omitted):
+        return omitted(text, "caveat")
     display(HTML(f'<div class="caveat"><strong>Caveat.</strong> {html.escape(text)}</div>'),
             metadata={"assessment": {"kind": "caveat", "text": text}})

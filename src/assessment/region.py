@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assessment import paths
 
+CALIFORNIA_FIPS = "06"
 CountyFips = Annotated[str, Field(pattern=r"^\d{5}$", description="5-digit state+county FIPS")]
 OewsArea = Annotated[str, Field(pattern=r"^\d{7}$", description="7-digit OEWS area code")]
 
@@ -31,15 +32,19 @@ class OewsAreaChoice(_Strict):
 class County(_Strict):
     fips: CountyFips
     name: str
-    cbsa: str = Field(pattern=r"^\d{5}$")
-    qcew_msa: str = Field(pattern=r"^C\d{4}$")
+    # The metro (or micropolitan) area the county belongs to; none for a county outside every
+    # CBSA, which then has no QCEW metro code either.
+    cbsa: str | None = Field(default=None, pattern=r"^\d{5}$")
+    qcew_msa: str | None = Field(default=None, pattern=r"^C\d{4}$")
     edd_area: str | None = None
     oews: dict[str, OewsArea | OewsAreaChoice]
 
     @field_validator("qcew_msa")
     @classmethod
-    def _qcew_msa_matches_cbsa(cls, v: str, info) -> str:
+    def _qcew_msa_matches_cbsa(cls, v: str | None, info) -> str | None:
         cbsa = info.data.get("cbsa")
+        if v is not None and not cbsa:
+            raise ValueError("a QCEW metro code needs the county's CBSA")
         if cbsa and v != "C" + cbsa[:4]:
             raise ValueError(f"QCEW metro code must be 'C' + the first four CBSA digits ({cbsa})")
         return v
@@ -137,9 +142,27 @@ class Screening(_Strict):
     cejst_mirror: str = "wayback"
 
 
+class Sources(_Strict):
+    """Which public sources this region uses. Every registered source applies unless it is
+    listed under ``exclude`` here or its module's ``applies(region)`` says it does not cover
+    the region (the California-only EDD files outside California)."""
+
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("exclude")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        from assessment.sources import SOURCES
+
+        unknown = [name for name in v if name not in SOURCES]
+        if unknown:
+            raise ValueError(f"unknown source(s) {unknown}; known: {', '.join(sorted(SOURCES))}")
+        return v
+
+
 class Region(_Strict):
     name: str
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     state: State
     counties: list[County] = Field(min_length=1)
     benchmarks: Benchmarks
@@ -149,6 +172,21 @@ class Region(_Strict):
     job_quality: JobQuality
     disclosure: Disclosure
     screening: Screening = Screening()
+    sources: Sources = Field(default_factory=Sources)
+    # Optional: host -> base URL of an internal mirror of that agency host's files
+    # (``data.bls.gov: https://mirror.example.org/bls``); the environment's
+    # ASSESSMENT_MIRROR_<HOST> / ASSESSMENT_MIRRORS override it (see assessment.download).
+    mirrors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("mirrors")
+    @classmethod
+    def _mirrors_are_hosts_and_urls(cls, v: dict[str, str]) -> dict[str, str]:
+        for host, base in v.items():
+            if not re.fullmatch(r"[a-z0-9.-]+", host):
+                raise ValueError(f"{host!r} is not a host name (e.g. data.bls.gov)")
+            if not re.match(r"https?://[^/]+", base):
+                raise ValueError(f"the mirror for {host} ({base!r}) is not an http(s) URL")
+        return v
 
     @model_validator(mode="after")
     def _counties_unique_and_in_state(self) -> Region:
@@ -170,6 +208,10 @@ class Region(_Strict):
             if c.fips == fips:
                 return c
         raise KeyError(f"county {fips} is not in region {self.slug}")
+
+    @property
+    def in_california(self) -> bool:
+        return self.state.fips == CALIFORNIA_FIPS
 
     @property
     def county_names(self) -> dict[str, str]:

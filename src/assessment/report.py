@@ -12,13 +12,13 @@ from __future__ import annotations
 import html
 import io
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import mistune
-import nbformat
 import pandas as pd
 
 from assessment import download, paths, sources
@@ -85,12 +85,12 @@ def _output_html(output, chapter: Chapter) -> str:
     kind = meta.get("kind")
     if kind == "findings":
         chapter.findings.extend(meta.get("items", []))
-        return f'<div class="findings">{_md(data.get("text/markdown", ""))}</div>'
+        return f'<div class="findings">{_md(_as_text(data.get("text/markdown", "")))}</div>'
     if kind == "table":
         frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split")
         chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
     if "text/html" in data:
-        return _as_text(data["text/html"])
+        return _as_text(data["text/html"])  # tables, figures, caveats, one-sentence notes
     if "text/markdown" in data:
         return _md(_as_text(data["text/markdown"]))
     if "image/png" in data:
@@ -103,17 +103,41 @@ def _as_text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def read_chapter(path: Path, number: int) -> Chapter:
-    nb = nbformat.read(path, as_version=4)
+SOURCE_TAG = "source:"  # a cell tagged source:<name> belongs to that source's part of a section
+
+
+def _off(cell, region: Region | None) -> bool:
+    """True for a cell tagged ``source:<name>`` when that source does not apply to the region:
+    its prose is left out of the report and of its code only the one-sentence note remains."""
+    if region is None:
+        return False
+    tags = cell.get("metadata", {}).get("tags", [])
+    names = [t[len(SOURCE_TAG):] for t in tags if t.startswith(SOURCE_TAG)]
+    return any(not sources.applies(n, region) for n in names if n in sources.SOURCES)
+
+
+def _is_note(output) -> bool:
+    return output.get("metadata", {}).get("assessment", {}).get("kind") == "omitted"
+
+
+def read_chapter(path: Path, number: int, region: Region | None = None) -> Chapter:
+    # Papermill writes nbformat 4 JSON; reading it as JSON skips nbformat's schema machinery,
+    # whose import alone took a few seconds of every assembly.
+    nb = json.loads(path.read_text(encoding="utf-8"))
     chapter = Chapter(notebook=path.stem, title="", anchor=f"ch{number}")
     first = True
-    for cell in nb.cells:
+    for cell in nb.get("cells", []):
         if _skip(cell):
             continue
-        if cell.cell_type == "markdown":
-            chapter.body.append(_markdown(cell.source, chapter, first))
+        if _off(cell, region):
+            if cell.get("cell_type") == "code":
+                chapter.body += [_output_html(o, chapter) for o in cell.get("outputs", [])
+                                 if _is_note(o)]
+            continue
+        if cell.get("cell_type") == "markdown":
+            chapter.body.append(_markdown(_as_text(cell.get("source", "")), chapter, first))
             first = False
-        elif cell.cell_type == "code":
+        elif cell.get("cell_type") == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     raise RuntimeError(f"{path} holds an error output; rerun the notebook")
@@ -130,13 +154,26 @@ def _build_date() -> str:
     return when.strftime("%B %-d, %Y")
 
 
-def sources_appendix(mode: Mode) -> str:
-    rows = download.all_manifests(paths.data_dirs(mode).raw)
+def region_manifests(mode: Mode, region: Region) -> list[dict]:
+    """Manifest entries of the raw files behind this region's report. A sample bundle is the
+    region's own; real ``data/raw`` is shared by every region, so only the files this region's
+    sources name are listed."""
+    dirs = paths.data_dirs(mode, region)
+    rows = download.all_manifests(dirs.raw)
+    if mode is Mode.SAMPLE:
+        return rows
+    wanted = {str(p.relative_to(dirs.raw)) for p in sources.region_files(region, dirs)}
+    return [r for r in rows if r["path"] in wanted]
+
+
+def sources_appendix(mode: Mode, region: Region) -> str:
+    rows = region_manifests(mode, region)
     parts = ['<section class="chapter appendix"><h1 id="sources">Appendix: Sources</h1>',
              "<p>Every figure and table in this report is computed from the files below, "
              "exactly as received from the agencies and recorded in each dataset's "
              "<code>manifest.json</code> (URL, retrieval date, size and SHA-256 checksum). "
-             "The table after them states each source's agency, vintage and licence.</p>"]
+             "The table after them states each source's agency, vintage and licence, and whether "
+             "the source applies to this region.</p>"]
     if mode is Mode.SAMPLE:
         parts.append('<div class="caveat"><strong>Sample.</strong> These files are the '
                      "synthetic sample bundle, written in each agency's layout by a seeded "
@@ -148,14 +185,36 @@ def sources_appendix(mode: Mode) -> str:
                      + '<p class="note">Note: the Excel workbook of this report lists every '
                      "file with its URL and full SHA-256 checksum (sheet "
                      "<code>sources-files</code>).</p></figure>")
+    parts.append(changed_files_html(paths.data_dirs(mode, region).raw))
     info = []
     for name, module in sources.all_sources().items():
         i = module.INFO
+        reason = sources.why_not(name, region)
         info.append({"source": name, "agency": i.agency, "dataset": i.dataset,
-                     "vintage": i.vintage, "licence": i.licence, "access": i.access})
+                     "vintage": i.vintage, "licence": i.licence, "access": i.access,
+                     f"used for {region.name}": "yes" if reason is None else f"no: {reason}"})
     parts.append('<figure class="table"><figcaption>Data availability statement by source'
                  "</figcaption>" + table_html(pd.DataFrame(info)) + "</figure></section>")
     return "".join(parts)
+
+
+def changed_files_html(raw_dir: Path) -> str:
+    """A caveat and a table for every raw file that no longer matches the checksum its manifest
+    recorded (and why, where known); nothing when every file matches."""
+    changed = download.changed_files(raw_dir)
+    if not changed:
+        return ""
+    frame = pd.DataFrame([{"file": c["path"], "source": c["source"], "recorded as": c["origin"],
+                           "why it differs": c["why"],
+                           "SHA-256 recorded": c["recorded_sha256"][:12],
+                           "SHA-256 now": c["sha256_now"][:12]} for c in changed])
+    return ('<div class="caveat"><strong>Changed since download.</strong> '
+            f"{len(changed)} raw file(s) no longer match the checksum recorded when they were "
+            "downloaded or first saved. Processing uses such a file only if it parses and holds "
+            "the area and period its official URL names, but its numbers may differ from the "
+            "agency's.</div>"
+            '<figure class="table"><figcaption>Raw files changed since they were recorded'
+            "</figcaption>" + table_html(frame) + "</figure>")
 
 
 _FLAG_WORDS = ("suppress", "top_coded", "topcoded", "unreliable", "withheld", "flag")
@@ -185,21 +244,30 @@ def _flag_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def quality_table(mode: Mode) -> pd.DataFrame:
+def quality_table(mode: Mode, region: Region) -> pd.DataFrame:
     """Per processed table: rows, rows carrying any suppression or quality flag, and which.
 
     A flag is any column named for suppression, top-coding, unreliability or a status flag
     (every parser keeps the agency's flags as columns), so a new source's flags are counted
     here without further code."""
+    import pyarrow.parquet as pq
+
     rows = []
-    for path in sorted(paths.data_dirs(mode).processed.glob("*.parquet")):
-        frame = pd.read_parquet(path)
+    for path in sorted(paths.data_dirs(mode, region).processed.glob("*.parquet")):
+        # only the flag columns are read (the row count comes from the file's metadata)
+        wanted = [c for c in pq.read_schema(path).names
+                  if any(w in c.lower() for w in _FLAG_WORDS)]
+        if not wanted:
+            continue
+        frame = pd.read_parquet(path, columns=wanted)
         labels = _flag_labels(frame)
         if labels.empty or frame.empty:
             continue
         flagged = (labels != "").any(axis=1)
-        counts = (labels.apply(lambda row: sorted(set(v for v in row if v)), axis=1)
-                  .explode().dropna().value_counts())
+        # Rows carrying each label (a row flagged twice with the same label counts once).
+        long = labels.where(labels != "").stack().dropna()
+        counts = (long.reset_index(level=1, drop=True).reset_index()
+                  .drop_duplicates().iloc[:, 1].value_counts())
         detail = ", ".join(f"{k} {v:,}" for k, v in counts.items())
         rows.append({"table": path.stem, "rows": len(frame), "rows flagged": int(flagged.sum()),
                      "share (%)": round(float(flagged.mean()) * 100, 1),
@@ -214,8 +282,8 @@ def methods_appendix() -> str:
             + _md(text) + "</section>")
 
 
-def quality_appendix(mode: Mode) -> str:
-    table = quality_table(mode)
+def quality_appendix(mode: Mode, region: Region) -> str:
+    table = quality_table(mode, region)
     return ('<section class="chapter appendix"><h1 id="quality">Appendix: Data quality and '
             "suppression</h1><p>Agencies withhold figures that could identify an employer or "
             "that are too unreliable to publish; the partnership's surveys withhold small "
@@ -293,7 +361,7 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
     body = "".join(
         f'<section class="chapter">{"".join(ch.body)}</section>' for ch in chapters)
     return (head + marks + title + "".join(toc) + "".join(summary) + body
-            + methods_appendix() + quality_appendix(mode) + sources_appendix(mode)
+            + methods_appendix() + quality_appendix(mode, region) + sources_appendix(mode, region)
             + "</body></html>")
 
 
@@ -311,28 +379,43 @@ def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Pa
                     name = name[:29] + f"{len(used) % 100:02d}"
                 used.add(name)
                 frame.to_excel(xl, sheet_name=name, index=False)
-        pd.DataFrame(files).to_excel(xl, sheet_name="sources-files", index=False)
+        # one column per manifest field; a change record as changed.sha256, changed.why, ...
+        pd.json_normalize(files).to_excel(xl, sheet_name="sources-files", index=False)
     os.replace(tmp, path)
     return path
+
+
+class _QuietFonts(logging.Filter):
+    """Drops WeasyPrint's notice that it subsets fonts with fontTools (the pure-Python fallback
+    it uses when the system has no HarfBuzz-Subset): the PDF is the same either way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "HarfBuzz-Subset" not in record.getMessage()
 
 
 def build(mode: Mode | str, region: Region) -> list[Path]:
     from weasyprint import HTML
 
+    wp_log = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _QuietFonts) for f in wp_log.filters):
+        wp_log.addFilter(_QuietFonts())
+
     mode = Mode(mode)
-    rp = paths.report_paths(mode)
+    if mode is Mode.REAL:
+        download.refuse_samples(paths.data_dirs(mode, region).raw)
+    rp = paths.report_paths(mode, region)
     executed = [rp.executed(nb) for nb in paths.notebooks()]
     missing = [str(p) for p in executed if not p.exists()]
     if missing:
         raise FileNotFoundError("executed notebooks missing (run make): " + ", ".join(missing))
-    chapters = [read_chapter(p, i) for i, p in enumerate(executed, 1)]
+    chapters = [read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
     page = assemble(chapters, mode, region)
     rp.html.parent.mkdir(parents=True, exist_ok=True)
     rp.html.write_text(page, encoding="utf-8")
     tmp_pdf = rp.pdf.with_suffix(".tmp.pdf")
     HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp_pdf)
     os.replace(tmp_pdf, rp.pdf)
-    xlsx = write_workbook(chapters, rp.xlsx, download.all_manifests(paths.data_dirs(mode).raw))
+    xlsx = write_workbook(chapters, rp.xlsx, region_manifests(mode, region))
     (rp.executed_dir / "tables.json").write_text(json.dumps(
         {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
     return [rp.html, rp.pdf, xlsx]

@@ -1,7 +1,7 @@
 """The sample bundle: synthetic files in each agency's real layout, seeded and reproducible.
 
 ``build()`` writes every file a real run would read, at the same relative paths under
-``data/sample/raw``, so the whole pipeline runs offline on it. Builders are registered in
+``data/sample/<slug>/raw``, so the whole pipeline runs offline on it. Builders are registered in
 :data:`BUILDERS`; each has ``build(region, dirs, universe) -> list[Path]``.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from assessment import sources
 from assessment.paths import DataDirs, Mode, data_dirs
 from assessment.region import Region
 from assessment.sample.universe import SEED, Universe
@@ -34,10 +35,25 @@ BUILDERS: dict[str, str] = {
 }
 
 
+# Builders named otherwise than the source whose files they write.
+SOURCE_OF: dict[str, str] = {"tracts": "geo"}
+
+
+def source_of(builder: str) -> str | None:
+    """The source a builder writes files for (None for the surveys, which are no source)."""
+    name = SOURCE_OF.get(builder, builder)
+    return name if name in sources.SOURCES else None
+
+
 def build(region: Region, dirs: DataDirs | None = None, seed: int = SEED) -> list[Path]:
-    dirs = dirs or data_dirs(Mode.SAMPLE)
+    """Write the bundle for ``region``; a builder whose source does not apply to the region
+    (``sources.applies``) writes nothing, so the bundle holds what a real run would read."""
+    dirs = dirs or data_dirs(Mode.SAMPLE, region)
     universe = Universe(region, seed)
     written: list[Path] = []
-    for module in BUILDERS.values():
+    for name, module in BUILDERS.items():
+        source = source_of(name)
+        if source is not None and not sources.applies(source, region):
+            continue
         written += importlib.import_module(module).build(region, dirs, universe)
     return written

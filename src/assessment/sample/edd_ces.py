@@ -7,11 +7,11 @@ a dozen industry lines down to ``32-311000`` Food Manufacturing, titles indented
 indents them, values rounded to hundreds.
 
 Magnitudes come from the sample universe: manufacturing and its durable / non-durable / food
-lines average, over each year, to that year's sample QCEW employment in the county (each
-county is its own metro area), with food processing's summer peak; total private is the
-sample's private employment; labor force and unemployment follow the sample LAUS figures.
-Hanford-Corcoran's food-manufacturing line starts in 2021 (blank before), as EDD lines do
-when a series is first published.
+lines average, over each year, to that year's sample QCEW employment in the metro area's
+counties (summed where a metro area has several), with food processing's summer peak; total
+private is the sample's private employment; labor force and unemployment follow the sample LAUS
+figures. Hanford-Corcoran's food-manufacturing line starts in 2021 (blank before), as EDD lines
+do when a series is first published.
 
 The workbooks are written as Office Open XML (the only spreadsheet writer this project
 depends on writes ``.xlsx``) under EDD's ``.xls`` file name; the reader goes by content.
@@ -72,14 +72,17 @@ def _hundreds(x: np.ndarray) -> np.ndarray:
     return np.round(np.asarray(x, dtype=float) / 100) * 100
 
 
-def _labor_force(region: Region, universe: Universe, area: str) -> dict[int, tuple[int, int]]:
-    """Year -> (labor force, unemployed), annual averages from the sample LAUS."""
+def _labor_force(region: Region, universe: Universe, area: str | list[str]
+                 ) -> dict[int, tuple[int, int]]:
+    """Year -> (labor force, unemployed), annual averages from the sample LAUS (summed over a
+    metro area's counties)."""
     out = {}
-    if area in region.county_fips:
+    counties = [area] if isinstance(area, str) else list(area)
+    if all(c in region.county_fips for c in counties):
         for year in region.years.span:
-            for fips, _t, lf, _e, unemp, _r in laus_sample.county_rows(region, universe, year):
-                if fips == area:
-                    out[year] = (lf, unemp)
+            rows = [(lf, unemp) for fips, _t, lf, _e, unemp, _r
+                    in laus_sample.county_rows(region, universe, year) if fips in counties]
+            out[year] = (sum(r[0] for r in rows), sum(r[1] for r in rows))
         return out
     answer = laus_sample.api_response(region, universe)
     values: dict[tuple[str, int], int] = {}
@@ -92,13 +95,17 @@ def _labor_force(region: Region, universe: Universe, area: str) -> dict[int, tup
     return out
 
 
-def series(region: Region, universe: Universe, area: str, edd_area: str
+def series(region: Region, universe: Universe, area: str | list[str], edd_area: str
            ) -> dict[str, np.ndarray]:
-    """Series code -> monthly values (NaN where not published)."""
+    """Series code -> monthly values (NaN where not published). ``area``: the state benchmark,
+    or the counties of one metro area."""
     u = universe.employment
     years = region.years.span
     rng = np.random.default_rng(universe.seed + sum(map(ord, edd_area)))
-    cur = u[u.area == area].set_index(["year", "industry"]).employment
+    members = [area] if isinstance(area, str) else list(area)
+    cur = u[u.area.isin(members)].groupby(["year", "industry"]).employment.sum()
+    lf_key = area
+    area = members[0]
     n = 12 * len(years)
     out: dict[str, np.ndarray] = {}
     food, durable, other_nd, private, farm, mlc, gov = ([] for _ in range(7))
@@ -134,7 +141,7 @@ def series(region: Region, universe: Universe, area: str, edd_area: str
     out["11-000000"] = _hundreds(farm)
     out["01-000000"] = out[edd_ces.TOTAL_NONFARM] + out["11-000000"]
 
-    lf_year = _labor_force(region, universe, area)
+    lf_year = _labor_force(region, universe, lf_key)
     lf = np.array([lf_year[y][0] for y in years for _ in range(12)], dtype=float)
     unemp = np.array([lf_year[y][1] for y in years for _ in range(12)], dtype=float)
     unemp = unemp * np.tile(_UNEMPLOYMENT_SEASON / _UNEMPLOYMENT_SEASON.mean(), len(years))
@@ -182,12 +189,16 @@ def write_workbook(dest: Path, region: Region, area_code: int, values: dict[str,
 
 
 def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
-    by_code = {c.edd_area: c for c in region.counties if c.edd_area}
+    by_code: dict[str, list] = {}
+    for c in region.counties:
+        if c.edd_area:
+            by_code.setdefault(c.edd_area, []).append(c)
     written = []
     for code, rf in zip(edd_ces.areas(region), edd_ces.remote_files(region, dirs), strict=True):
-        county = by_code.get(code)
-        area = county.fips if county else region.benchmarks.state.qcew
-        area_code = int(county.cbsa) if county else 0
+        members = by_code.get(code)
+        area = ([c.fips for c in members] if len(members) > 1 else members[0].fips
+                ) if members else region.benchmarks.state.qcew
+        area_code = int(members[0].cbsa or 0) if members else 0
         values = series(region, universe, area, code)
         write_workbook(rf.dest, region, area_code, values, region.years.end)
         download.record_sample(rf, origin="synthetic sample (Office Open XML body)")

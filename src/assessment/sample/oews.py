@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assessment import download
+from assessment import download, regionfile
 from assessment.paths import DataDirs
 from assessment.region import Region
 from assessment.sample.qcew import GOVERNMENT_SHARE
@@ -153,7 +153,8 @@ SUBSECTOR_TITLES = {
     "336": "Transportation Equipment Manufacturing",
     "337": "Furniture and Related Product Manufacturing", "339": "Miscellaneous Manufacturing",
 }  # fmt: skip
-# Titles of the San Joaquin Valley's areas in the May 2025 release; other areas get a generic one.
+# Titles of the San Joaquin Valley's areas in the May 2025 release; other metro areas get their
+# Census CBSA title (lookups/counties.csv), any other area one made of its counties' names.
 AREA_TITLES = {
     "0012540": "Bakersfield-Delano, CA", "0023420": "Fresno, CA", "0025260": "Hanford-Corcoran, CA",
     "0031460": "Madera, CA", "0032900": "Merced, CA", "0033700": "Modesto, CA",
@@ -355,7 +356,12 @@ def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
 
     written = [_write(data_rf, w.text())]
     titles = {code: AREA_TITLES.get(code) for code, *_ in areas}
+    cbsa_titles = {"00" + row[f"cbsa_{v}"]: row[f"cbsa_title_{v}"]
+                   for f in region.county_fips if (row := regionfile.counties_table().get(f))
+                   for v in ("2020", "2023") if row[f"cbsa_{v}"]}
     for code, _t, kind, keys in areas:
+        if kind == "county" and not titles[code]:
+            titles[code] = cbsa_titles.get(code)  # the metro area's Census title
         if kind == "county" and not titles[code]:
             names = "-".join(region.county(f).name for f in keys)
             titles[code] = f"{names}, {region.state.abbr}"

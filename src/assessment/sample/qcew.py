@@ -8,12 +8,12 @@ bare) and BLS's suppression convention (``disclosure_code`` ``N`` with zeros pub
 * quarterly area files (42 columns) for the region's counties, recent quarters: the annual level
   spread over the months with a harvest-season swing in food manufacturing, and one ``-`` cell
   per county (a subsector with no establishment that quarter);
-* annual manufacturing industry slices: the nation, California, the region's counties and metro
-  areas (the same figures as their area files), the other California counties, the
-  "unknown or undefined" California row and a few out-of-state peer counties. Counties outside
-  the region are invented (seeded draws calibrated to the state total), and the smallest are
-  suppressed;
-* first-quarter size-class slices: the nation and California, private all industries and
+* annual manufacturing industry slices: the nation, the state, the region's counties and metro
+  areas (a metro area of one county repeats its figures, one of several sums them), the state's
+  other counties, its "unknown or undefined" row and a few out-of-state peer counties.
+  Counties outside the region are invented (seeded draws around each county's population,
+  calibrated to the state total), and the smallest are suppressed;
+* first-quarter size-class slices: the nation and the state, private all industries and
   manufacturing, for each size class.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assessment import download
+from assessment import download, regionfile
 from assessment.constants import QCEW_NOT_AVAILABLE, QCEW_SUPPRESSED
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -247,7 +247,7 @@ CALIFORNIA_COUNTIES = {
     "06097": 490, "06099": 552, "06101": 99, "06103": 65, "06105": 16, "06107": 473,
     "06109": 55, "06111": 840, "06113": 217, "06115": 81,
 }  # fmt: skip
-UNDEFINED_AREA = "06999"  # "Unknown Or Undefined, California"
+UNDEFINED_COUNTY = "999"  # state FIPS + 999: "Unknown Or Undefined, <state>"
 UNDEFINED_SHARE = 0.004  # of the state's manufacturing employment
 # Invented out-of-state peers (private employment, manufacturing employment): food-processing
 # counties elsewhere, for the comparison chart only. No figure is a real statistic.
@@ -269,11 +269,25 @@ class _Invented:
     estab_size: float
 
 
+def state_counties(region: Region) -> dict[str, int]:
+    """The region's state's counties with their population in thousands: California's from the
+    table above, any other state's from the bundled Census table (Vintage 2024)."""
+    if region.in_california:
+        return CALIFORNIA_COUNTIES
+    return {f: max(round(pop / 1000), 1)
+            for f, (_name, pop) in regionfile.state_counties(region.state.fips).items()}
+
+
+def peers(region: Region) -> dict[str, tuple[int, int]]:
+    """Out-of-state peers: those of :data:`PEERS` outside the region's state."""
+    return {a: v for a, v in PEERS.items() if not a.startswith(region.state.fips)}
+
+
 def _invented_counties(universe: Universe) -> list[_Invented]:
-    """California counties outside the region: seeded, fixed across years."""
+    """The state's counties outside the region: seeded, fixed across years."""
     rng = np.random.default_rng(universe.seed + 31)
     out = []
-    for area, population in CALIFORNIA_COUNTIES.items():
+    for area, population in state_counties(universe.region).items():
         draws = (population * rng.lognormal(0, 0.15), rng.uniform(0.02, 0.12),
                  rng.lognormal(0, 0.15), rng.uniform(20, 45))
         if area not in universe.region.county_fips:
@@ -285,6 +299,49 @@ def _sector_row(frame: pd.DataFrame, sector: str) -> pd.Series:
     return frame[(frame.own_code == 5) & (frame.industry_code == sector)].iloc[0]
 
 
+def metro_rows(universe: Universe, year: int) -> list[pd.Series]:
+    """One private-sector row per metro area of the region's counties. A metro area of one
+    county repeats that county's row; one of several sums its counties (establishments,
+    employment, wages), as the metro area's own QCEW row would, disclosed."""
+    region = universe.region
+    sector = region.industry.sector
+    metros: dict[str, list[str]] = {}
+    for county in region.counties:
+        if county.qcew_msa:
+            metros.setdefault(county.qcew_msa, []).append(county.fips)
+    u = universe.employment
+    nation = u[(u.kind == "nation") & (u.year == year)].set_index("industry")["employment"]
+    nat_share = nation[sector] / nation["10"]
+    out = []
+    for msa, fips in metros.items():
+        row = _sector_row(area_frame(universe, fips[0], year), sector).copy()
+        row["area_fips"], row["agglvl_code"] = msa, qcew.AGGLVL_MSA_SECTOR
+        if len(fips) > 1:
+            cur = u[u.area.isin(fips) & (u.year == year)].groupby("industry")[
+                ["estabs", "employment", "total_wages"]].sum()
+            prev = u[u.area.isin(fips) & (u.year == year - 1)].groupby("industry")[
+                ["estabs", "employment"]].sum()
+            c = cur.loc[sector]
+            pay = round(c.total_wages / c.employment) if c.employment else 0
+            row["disclosure_code"] = row["lq_disclosure_code"] = row["oty_disclosure_code"] = ""
+            row["annual_avg_estabs"] = int(c.estabs)
+            row["annual_avg_emplvl"] = int(c.employment)
+            row["total_annual_wages"] = int(c.total_wages)
+            row["taxable_annual_wages"] = round(c.total_wages * 0.11)
+            row["annual_contributions"] = round(c.total_wages * 0.004)
+            row["avg_annual_pay"], row["annual_avg_wkly_wage"] = pay, round(pay / 52)
+            row["lq_annual_avg_emplvl"] = round(c.employment / cur.loc["10", "employment"]
+                                                / nat_share, 2)
+            if sector in prev.index and prev.loc[sector, "employment"]:
+                p = prev.loc[sector]
+                d = int(c.employment - p.employment)
+                row["oty_annual_avg_estabs_chg"] = int(c.estabs - p.estabs)
+                row["oty_annual_avg_emplvl_chg"] = d
+                row["oty_annual_avg_emplvl_pct_chg"] = round(100 * d / p.employment, 1)
+        out.append(row)
+    return out
+
+
 def industry_frame(universe: Universe, year: int) -> pd.DataFrame:
     """The annual manufacturing industry slice for ``year``: every area's private sector row."""
     region = universe.region
@@ -294,10 +351,7 @@ def industry_frame(universe: Universe, year: int) -> pd.DataFrame:
     state, nation = region.benchmarks.state.qcew, region.benchmarks.nation.qcew
     for area in [nation, state, *region.county_fips]:
         rows.append(_sector_row(area_frame(universe, area, year), sector))
-    for county in region.counties:  # each Valley county is its own metro area
-        row = _sector_row(area_frame(universe, county.fips, year), sector).copy()
-        row["area_fips"], row["agglvl_code"] = county.qcew_msa, qcew.AGGLVL_MSA_SECTOR
-        rows.append(row)
+    rows += metro_rows(universe, year)
 
     cur = u[u.year == year].set_index(["area", "industry"])
     nat_share = cur.loc[(nation, sector), "employment"] / cur.loc[(nation, "10"), "employment"]
@@ -330,11 +384,11 @@ def industry_frame(universe: Universe, year: int) -> pd.DataFrame:
 
     extra = [row(c.area, mfg[i], private[i], state_pay * c.pay_factor, c.estab_size,
                  i in smallest) for i, c in enumerate(invented)]
-    extra.append(row(UNDEFINED_AREA, round(state_mfg * UNDEFINED_SHARE),
+    extra.append(row(region.state.fips + UNDEFINED_COUNTY, round(state_mfg * UNDEFINED_SHARE),
                      state_private * UNDEFINED_SHARE * 10, state_pay, 30, False))
     inflation = 1.035 ** (year - 2023)
     growth = 1.01 ** (year - 2023)
-    for area, (private_emp, mfg_emp) in PEERS.items():
+    for area, (private_emp, mfg_emp) in peers(region).items():
         extra.append(row(area, round(mfg_emp * growth), private_emp * growth,
                          58_000 * inflation, 30, False))
     frame = pd.concat([pd.DataFrame(rows, columns=HEADER), pd.DataFrame(extra, columns=HEADER)],

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from assessment import regionfile
 from assessment.paths import DataDirs
 from assessment.region import Region
 from assessment.sample.universe import Universe
@@ -264,8 +265,8 @@ def union_rows(region: Region, universe: Universe) -> tuple[list[str], list[list
             "local_name": f"Sample Local {100 + n} (fictional)",
             "affiliation": str(rng.choice([o.label for o in cb.options(cb.variable("affiliation"))
                                            if o.code != "other"])),
-            "counties": ";".join(sorted(rng.choice(names, size=int(rng.integers(1, 4)),
-                                                   replace=False))) + ";",
+            "counties": ";".join(sorted(rng.choice(
+                names, size=int(rng.integers(1, min(3, len(names)) + 1)), replace=False))) + ";",
             "industries": ";".join(_labels(rng, cb.options(cb.variable("industries")), 0.3)
                                    or ["Food manufacturing"]) + ";",
             "membership_total": total,
@@ -302,7 +303,11 @@ def union_rows(region: Region, universe: Universe) -> tuple[list[str], list[list
         rows.append(row)
     col = {h: j for j, h in enumerate(header)}
     counties_q = cb.variable("counties").question
-    rows[7][col[counties_q]] = "Fresno;Los Angeles;"
+    # one answer names a county outside the region (quarantined): the state's most populous other
+    outside = max(((pop, name) for f, (name, pop) in
+                   regionfile.state_counties(region.state.fips).items()
+                   if f not in region.county_fips), default=(0, "Elsewhere"))[1]
+    rows[7][col[counties_q]] = f"{names[0]};{outside};"
     rows[15][col[cb.fields()[[f.name for f in cb.fields()].index("occ1_soc")].question]] = BAD_SOC
     return header, rows
 

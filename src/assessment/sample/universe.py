@@ -2,8 +2,12 @@
 
 Every sample file (QCEW, and later OEWS, LAUS, surveys...) is written from this one seeded model
 so the sources agree with each other the way real ones do: same counties, same years, plausible
-magnitudes. Magnitudes are set near the published scale of each county (EDD CES manufacturing
-employment, 2023-24), then perturbed; no figure in the sample is a real statistic.
+magnitudes. The San Joaquin Valley's counties are set near their published scale (EDD CES
+manufacturing employment, 2023-24); any other county is scaled by its population (the bundled
+Census Vintage 2024 table, ``lookups/counties.csv``) with national ratios of private and
+manufacturing jobs to residents, and its subsectors follow the national mix; a state other than
+California is scaled by its counties' population the same way. Every figure is then perturbed;
+no figure in the sample is a real statistic.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from assessment import regionfile
 from assessment.constants import MANUFACTURING_SUBSECTORS
 from assessment.region import Region
 
@@ -30,7 +35,12 @@ _SCALE = {
     "06099": (165_000, 25_000),  # Stanislaus
     "06107": (118_000, 13_800),  # Tulare
 }
-STATE_SCALE = (15_200_000, 1_320_000)
+STATE_SCALE = (15_200_000, 1_320_000)  # California
+# Outside the Valley: private jobs per resident and manufacturing's share of private jobs, near
+# the national ratios (about 131 million private jobs for 335 million residents, 12.8 million of
+# them in manufacturing, 2023).
+PRIVATE_PER_RESIDENT = 0.39
+MFG_SHARE = 0.098
 NATION_SCALE = (131_000_000, 12_800_000)
 
 # Relative weight of each 3-digit subsector in a Valley county (food processing dominates).
@@ -64,6 +74,19 @@ _PAY = {
 }  # fmt: skip
 
 
+def _population(fips: str) -> int:
+    row = regionfile.counties_table().get(fips)
+    if row is None:
+        raise KeyError(f"county {fips} is not in the bundled county table (lookups/counties.csv)")
+    return int(row["population"])
+
+
+def _by_population(population: int) -> tuple[int, int]:
+    """(private, manufacturing) jobs for an area of ``population`` residents."""
+    private = round(population * PRIVATE_PER_RESIDENT)
+    return private, round(private * MFG_SHARE)
+
+
 @dataclass(frozen=True)
 class Universe:
     """Seeded synthetic employment by area x year x industry (private ownership)."""
@@ -76,8 +99,13 @@ class Universe:
         """area code -> (kind, (private, manufacturing) scale, subsector mix)."""
         out: dict[str, tuple[str, tuple[int, int], dict[str, float]]] = {}
         for c in self.region.counties:
-            out[c.fips] = ("county", _SCALE.get(c.fips, (80_000, 8_000)), _VALLEY_MIX)
-        out[self.region.benchmarks.state.qcew] = ("state", STATE_SCALE, _STATE_MIX)
+            if c.fips in _SCALE:
+                out[c.fips] = ("county", _SCALE[c.fips], _VALLEY_MIX)
+            else:
+                out[c.fips] = ("county", _by_population(_population(c.fips)), _NATION_MIX)
+        state = (STATE_SCALE if self.region.in_california else _by_population(
+            sum(pop for _n, pop in regionfile.state_counties(self.region.state.fips).values())))
+        out[self.region.benchmarks.state.qcew] = ("state", state, _STATE_MIX)
         out[self.region.benchmarks.nation.qcew] = ("nation", NATION_SCALE, _NATION_MIX)
         return out
 

@@ -29,7 +29,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from assessment import dataset, figures
+from assessment import dataset, figures, sources
 from assessment.metrics import acs_moe
 from assessment.metrics import tracts as alloc
 from assessment.paths import Mode
@@ -92,12 +92,14 @@ class Context:
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
         """The region file and every processed table this section reads, for ``mode``."""
         region, mode = load_region(region_path), Mode(mode)
-        ces = (dataset.load("calenviroscreen", mode) if calenviroscreen.applies(region)
+        def load(name: str) -> pd.DataFrame:
+            return dataset.load(name, mode, region)
+
+        ces = (load("calenviroscreen") if sources.applies("calenviroscreen", region)
                else pd.DataFrame(columns=calenviroscreen.TIDY_COLUMNS))
-        return cls(region, mode, ces, dataset.load("cejst", mode),
-                   dataset.load("tract_relationship", mode), dataset.load("acs_tract", mode),
-                   dataset.load("lodes_wac_tract", mode), dataset.load("lodes_rac_tract", mode),
-                   dataset.load("tracts", mode), dataset.load("counties", mode))
+        return cls(region, mode, ces, load("cejst"), load("tract_relationship"),
+                   load("acs_tract"), load("lodes_wac_tract"), load("lodes_rac_tract"),
+                   load("tracts"), load("counties"))
 
     @property
     def lodes_year(self) -> int:

@@ -36,7 +36,8 @@ class Context:
     @classmethod
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
         """The region file and the processed QCEW table for ``mode``."""
-        return cls(load_region(region_path), Mode(mode), dataset.load("qcew_annual", mode))
+        region = load_region(region_path)
+        return cls(region, Mode(mode), dataset.load("qcew_annual", mode, region))
 
     def source(self, what: str = "private ownership, annual averages") -> str:
         years = f"{self.start}–{self.end}"
@@ -165,7 +166,7 @@ def shift_share_figure(ctx: Context):
 
 
 def county_map_figure(ctx: Context):
-    counties = dataset.load("counties", ctx.mode)
+    counties = dataset.load("counties", ctx.mode, ctx.region)
     c = m.county_industry(ctx.qcew, ctx.region, [MANUFACTURING])
     jobs = c[c.year == ctx.end].set_index("area_fips")["employment"]
     return figures.county_map(counties, jobs, f"Manufacturing jobs by county, {ctx.end}",

@@ -45,11 +45,11 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from assessment import dataset, figures
+from assessment import dataset, figures, present, sources
 from assessment.metrics import industry as m
 from assessment.paths import Mode
 from assessment.region import Region, load_region
-from assessment.sources import onet
+from assessment.sources import edd_projections, onet
 from assessment.sources.edd_projections import PERIOD_TOTALS
 from assessment.sources.oews import CROSS_INDUSTRY, TOP_CODED
 from assessment.survey.codebook import soc_codes
@@ -118,7 +118,7 @@ CRITERIA = [
     ("Pay (0-2 points)", "2 if the regional 25th-percentile wage reaches the family-sustaining "
                          "wage (even entry-level pay sustains a family), 1 if only the regional "
                          "median does, 0 otherwise; where no metro area publishes the wage, "
-                         "California's figure is used and marked"),
+                         "the state's figure is used and marked"),
     ("Manufacturing (0-2 points)", f"2 if at least {HIGH_MFG_SHARE:.0f}% of the occupation's "
                                    "jobs nationally are in manufacturing (OEWS), 1 if at least "
                                    f"{MID_MFG_SHARE:.0f}%, 0 otherwise"),
@@ -239,6 +239,12 @@ def sum_projections(edd: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+STATE_BASIS = "state"  # ``basis`` of a wage taken from the state because no metro publishes it
+OPENINGS_COLUMNS = ["soc", "title", "base_emp", "proj_emp", "change", "exits", "transfers",
+                    "annual_change", "total_openings", "areas", "entry_education",
+                    "growth_share"]
+
+
 def top_elements(ratings: pd.DataFrame, domain: str, n: int = ELEMENTS_N) -> pd.DataFrame:
     """The ``n`` most important elements of ``domain`` for each SOC code.
 
@@ -303,18 +309,23 @@ def manufacturing_points(share_pct: pd.Series) -> pd.Series:
                      index=share_pct.index, dtype="int64")
 
 
-def priority_scores(c: pd.DataFrame) -> pd.DataFrame:
+def priority_scores(c: pd.DataFrame, projections: bool = True) -> pd.DataFrame:
     """Score candidates by :data:`CRITERIA`.
 
     ``c`` needs ``total_openings, entry_education, in_edd, pct25_ratio, median_ratio,
     top_coded, mfg_share``. Adds ``eligible``, the three point columns, ``score`` and ``rank``
     (1 = first priority; missing for ineligible occupations) and returns the frame sorted by
-    rank (ineligible last)."""
+    rank (ineligible last). Without ``projections`` (a region the projections do not cover)
+    every occupation is eligible, no education being known, and none scores openings points."""
     c = c.copy()
-    c["eligible"] = (c["in_edd"].astype(bool)
-                     & ~c["entry_education"].isin(BACHELORS_OR_MORE)).astype(bool)
+    if projections:
+        c["eligible"] = (c["in_edd"].astype(bool)
+                         & ~c["entry_education"].isin(BACHELORS_OR_MORE)).astype(bool)
+    else:
+        c["eligible"] = True
     el = c[c["eligible"]]
-    c["openings_pts"] = openings_points(el["total_openings"]).reindex(c.index)
+    c["openings_pts"] = (openings_points(el["total_openings"]).reindex(c.index) if projections
+                         else pd.Series(0, index=c.index))
     c["pay_pts"] = pay_points(c["pct25_ratio"], c["median_ratio"], c["top_coded"])
     c["mfg_pts"] = manufacturing_points(c["mfg_share"])
     c["openings_pts"] = c["openings_pts"].astype("Int64")  # missing where not eligible
@@ -344,10 +355,21 @@ class Context:
     @classmethod
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
         """The region file and the processed tables this section reads, for ``mode``."""
+        region = load_region(region_path)
+
+        def load(name: str) -> pd.DataFrame:
+            if name == "edd_projections" and not sources.applies(name, region):
+                return pd.DataFrame(columns=edd_projections.TIDY_COLUMNS)
+            return dataset.load(name, mode, region)
+
         names = ["oews_areas", "oews_staffing", "edd_projections", "onet_ratings", "cip_soc",
                  "qcew_annual"]
-        return cls(load_region(region_path), Mode(mode),
-                   *(dataset.load(name, mode) for name in names))
+        return cls(region, Mode(mode), *(load(name) for name in names))
+
+    @property
+    def projections_off(self) -> str | None:
+        """Why the EDD projections do not apply to the region (None where they do)."""
+        return sources.why_not("edd_projections", self.region)
 
     # Sources, one sentence each; "SYNTHETIC SAMPLE DATA" in sample mode.
     def source(self, *which: str) -> str:
@@ -356,7 +378,7 @@ class Context:
         y = self.region.years
         texts = {
             "oews": f"BLS Occupational Employment and Wage Statistics (OEWS), May {y.oews} "
-                    "estimates for the region's metro areas, California and the United States",
+                    f"estimates for the region's metro areas, {self.state} and the United States",
             "staffing": f"BLS OEWS May {y.oews} national industry-specific estimates "
                         "(manufacturing and its subsectors)",
             "qcew": f"BLS QCEW {y.end} annual averages, private ownership",
@@ -366,6 +388,8 @@ class Context:
                     "(USDOL/ETA, CC BY 4.0)",
             "cip": "NCES CIP 2020 to SOC 2018 crosswalk",
         }
+        if self.projections_off:  # the projections are not among this region's sources
+            which = tuple(w for w in which if w != "edd") or which
         base = "; ".join(texts[w] for w in which)
         if self.mode is Mode.SAMPLE:
             return base + ". SYNTHETIC SAMPLE DATA in the agencies' layouts, not real statistics"
@@ -374,6 +398,11 @@ class Context:
     @property
     def sector(self) -> str:
         return self.region.industry.sector
+
+    @property
+    def state(self) -> str:
+        """The state benchmark's name (California for the default region)."""
+        return self.region.benchmarks.state.name
 
     @property
     def fs_hourly(self) -> float:
@@ -407,6 +436,8 @@ class Context:
 
     @cached_property
     def openings(self) -> pd.DataFrame:
+        if self.projections_off:
+            return pd.DataFrame(columns=OPENINGS_COLUMNS)
         return sum_projections(self.edd)
 
     @cached_property
@@ -576,7 +607,8 @@ def area_note(ctx: Context) -> str:
 
 def regional_wages(ctx: Context) -> pd.DataFrame:
     """Hourly (and annual) median and 25th percentile by occupation: the region (weighted over
-    its metro areas), California, and the counts of areas withheld or top-coded."""
+    its metro areas), the state (columns ``ca_*``, the benchmark), and the counts of areas
+    withheld or top-coded."""
     areas = _areas(ctx)
     region_codes = areas.loc[areas["geography"] == "region", "area_code"].tolist()
     state = ctx.region.benchmarks.state.oews
@@ -599,9 +631,9 @@ def regional_wages(ctx: Context) -> pd.DataFrame:
     ca = a[a["area_code"] == state].set_index("occ_code")
     for col in ("h_median", "h_pct25", "a_median", "a_pct25"):
         out[f"ca_{col}"] = ca[col].astype(float).reindex(out.index)
-    # No metro publishes the wage: use California's, and say so.
+    # No metro publishes the wage: use the state's, and say so.
     fallback = out["h_median"].isna() & out["a_median"].isna() & out["ca_h_median"].notna()
-    out["basis"] = np.where(fallback, "California", "region")
+    out["basis"] = np.where(fallback, STATE_BASIS, "region")
     for col in ("h_median", "h_pct25", "a_median", "a_pct25"):
         out[col] = out[col].where(~fallback, out[f"ca_{col}"])
     # Ratio to the family-sustaining wage: hourly where published, else annual.
@@ -623,26 +655,34 @@ def _wage_cell(value: object, flag: str) -> object:
 
 
 def wages_display(ctx: Context, n: int = FOCUS_N) -> pd.DataFrame:
-    """The IMT focus occupations: regional and California median and 25th percentile hourly
+    """The IMT focus occupations: regional and state median and 25th percentile hourly
     wages, the median against the family-sustaining wage, and metro areas withheld."""
     f = focus(ctx, n)
     w = ctx.wages.set_index("occ_code").reindex(f["occ_code"])
     name = f["occ_title"].to_numpy()
-    basis = np.where(w["basis"].eq("California"), " (California)", "")
+    state = ctx.state
+    basis = np.where(w["basis"].eq(STATE_BASIS), f" ({state})", "")
     return pd.DataFrame({
         "Occupation": [f"{t}{b}" for t, b in zip(name, basis, strict=True)],
         "Region median ($/h)": w["h_median"].to_numpy(),
         "Region 25th pct ($/h)": w["h_pct25"].to_numpy(),
-        "California median ($/h)": w["ca_h_median"].to_numpy(),
-        "California 25th pct ($/h)": w["ca_h_pct25"].to_numpy(),
+        f"{state} median ($/h)": w["ca_h_median"].to_numpy(),
+        f"{state} 25th pct ($/h)": w["ca_h_pct25"].to_numpy(),
         "Median vs family-sustaining (%)": (w["median_ratio"] * 100).to_numpy(),
         "Metro areas withheld": w["withheld"].to_numpy(),
     })
 
 
+def wage_formats(ctx: Context) -> dict[str, str]:
+    """Formats for :func:`wages_display`."""
+    money = {f"{who} {what} ($/h)": "{:.2f}" for who in ("Region", ctx.state)
+             for what in ("median", "25th pct")}
+    return {"Median vs family-sustaining (%)": "{:.0f}", **money}
+
+
 def wages_by_metro(ctx: Context, pct: str = "h_median", n: int = FOCUS_N) -> pd.DataFrame:
     """``pct`` (``h_median`` or ``h_pct25``) for the focus occupations in each metro area and
-    California, with OEWS's markers where a cell is withheld (``*``) or top-coded (``#``)."""
+    the state, with OEWS's markers where a cell is withheld (``*``) or top-coded (``#``)."""
     f = focus(ctx, n)
     areas = _areas(ctx)
     a = ctx.oews_areas[ctx.oews_areas["industry_code"] == CROSS_INDUSTRY].drop_duplicates(
@@ -666,7 +706,7 @@ def metro_formats(ctx: Context) -> dict[str, str]:
 
 
 def wage_figure(ctx: Context, n: int = FOCUS_N):
-    """Median hourly wage of each focus occupation in each metro area (dots), California
+    """Median hourly wage of each focus occupation in each metro area (dots), the state
     (diamond), against the family-sustaining wage (dashed line)."""
     f = focus(ctx, n)
     areas = _areas(ctx)
@@ -712,8 +752,8 @@ def wage_note(ctx: Context) -> str:
             "is the mean of its metro areas' published values weighted by each area's "
             "employment in the occupation (percentiles cannot be added, so it approximates a "
             "regional median); withheld and top-coded areas are left out. Where no metro area "
-            "publishes the wage, California's figure is used and the occupation is marked "
-            "(California). Wages cover all industries, not manufacturing alone. "
+            f"publishes the wage, {ctx.state}'s figure is used and the occupation is marked "
+            f"({ctx.state}). Wages cover all industries, not manufacturing alone. "
             + area_note(ctx))
 
 
@@ -729,12 +769,12 @@ def wage_caveat(ctx: Context) -> str:
     withheld = int(w["withheld"].fillna(0).sum())
     top = int(w["top_coded"].fillna(0).sum())
     cells = len(f) * int((_areas(ctx)["geography"] == "region").sum())
-    ca = int(w["basis"].eq("California").sum())
+    ca = int(w["basis"].eq(STATE_BASIS).sum())
     text = (f"Of the {cells} metro-area wage cells behind the pay comparisons, OEWS withheld "
             f"{withheld} and top-coded {top}; those areas are left out of the regional figures, "
             "never filled in. ")
     if ca:
-        text += (f"For {ca} occupation(s) no metro area published a wage and California's "
+        text += (f"For {ca} occupation(s) no metro area published a wage and {ctx.state}'s "
                  "figure stands in. ")
     return text + ("OEWS wages are for all industries in each area; manufacturing pay for the "
                    "same occupation can differ.")
@@ -757,7 +797,16 @@ def _openings_candidates(ctx: Context) -> pd.DataFrame:
                          ignore_index=True)
 
 
-def openings_display(ctx: Context, n: int = TOP_N) -> pd.DataFrame:
+def _no_projections(ctx: Context) -> present.Omitted:
+    return present.Omitted(
+        "Projected openings are left out: they come from the California EDD's long-term "
+        f"projections, a source not used for {ctx.region.name} ({ctx.projections_off}), so "
+        "the priority ranking below scores pay and concentration in manufacturing only.")
+
+
+def openings_display(ctx: Context, n: int = TOP_N) -> pd.DataFrame | present.Omitted:
+    if ctx.projections_off:
+        return _no_projections(ctx)
     t = _openings_candidates(ctx).head(n)
     span = ctx.projection_span
     return pd.DataFrame({
@@ -778,6 +827,8 @@ def openings_formats(ctx: Context) -> dict[str, str]:
 
 
 def openings_figure(ctx: Context, n: int = TOP_N):
+    if ctx.projections_off:
+        return _no_projections(ctx)
     t = _openings_candidates(ctx).head(n).iloc[::-1]
     labels = t["title"].map(short)
     fig, ax = plt.subplots(figsize=(figures.WIDTH, 0.34 * len(t) + 1.2))
@@ -811,7 +862,9 @@ def openings_figure(ctx: Context, n: int = TOP_N):
 
 def openings_figure_note(ctx: Context, n: int = TOP_N) -> str:
     t = _openings_candidates(ctx).head(n)
-    text = "Openings in all industries, summed over the region's metro areas."
+    several = ctx.edd["area_code"].nunique() > 1
+    text = ("Openings in all industries, summed over the region's metro areas." if several
+            else "Openings in all industries in the region's metro area.")
     if (t["annual_change"] < 0).any():
         text += " Hatched: a projected decline in jobs, which reduces openings."
     return text
@@ -830,8 +883,13 @@ def _openings_basis(ctx: Context) -> str:
 
 def openings_note(ctx: Context) -> str:
     n_areas = ctx.edd["area_code"].nunique()
-    return (f"EDD's {ctx.projection_span} projections for the region's {n_areas} metro areas "
-            "(each county is its own metro area), summed. Openings = exits + transfers + "
+    areas = "metro area" if n_areas == 1 else f"{n_areas} metro areas"
+    one_each = len({c.edd_area for c in ctx.region.counties if c.edd_area}) == len(
+        ctx.region.counties)
+    each = " (each county is its own metro area)" if one_each and n_areas > 1 else ""
+    summed = ", summed" if n_areas > 1 else ""
+    return (f"EDD's {ctx.projection_span} projections for the region's {areas}{each}{summed}. "
+            "Openings = exits + transfers + "
             f"growth, as annual averages{_openings_basis(ctx)}; they count openings in all "
             "industries, not only in manufacturing. Occupations shown are those concentrated in "
             f"manufacturing: at least {MID_MFG_SHARE:.0f}% of their jobs nationally are in "
@@ -926,16 +984,16 @@ def candidates(ctx: Context) -> pd.DataFrame:
                 "withheld"):
         c[col] = c["occ_code"].map(w[col])
     c["top_coded"] = c["top_coded"].fillna(0) > 0
-    return priority_scores(c.reset_index(drop=True))
+    return priority_scores(c.reset_index(drop=True), projections=not ctx.projections_off)
 
 
 def priority_display(ctx: Context, n: int = PRIORITY_N) -> pd.DataFrame:
     p = ctx.priority
     p = p[p["rank"].notna()].head(n)
-    basis = np.where(p["basis"].eq("California"), "; wage: California", "")
+    basis = np.where(p["basis"].eq(STATE_BASIS), f"; wage: {ctx.state}", "")
     points = [f"{int(o)} + {int(w)} + {int(f)}" for o, w, f in
               zip(p["openings_pts"], p["pay_pts"], p["mfg_pts"], strict=True)]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Rank": p["rank"].astype("int64").to_numpy(),
         "Occupation (SOC)": (p["occ_title"] + " (" + p["occ_code"] + basis + ")").to_numpy(),
         "Openings a year": p["total_openings"].astype(float).to_numpy(),
@@ -946,23 +1004,34 @@ def priority_display(ctx: Context, n: int = PRIORITY_N) -> pd.DataFrame:
         "Points: openings + pay + mfg": points,
         "Score (of 6)": p["score"].astype("int64").to_numpy(),
     })
+    if ctx.projections_off:  # no openings or education to show; the score is out of 4
+        out = out.drop(columns=["Openings a year", "Entry education"]).rename(columns={
+            "Points: openings + pay + mfg": "Points: pay + mfg", "Score (of 6)": "Score (of 4)"})
+        out["Points: pay + mfg"] = [x.split(" + ", 1)[1] for x in out["Points: pay + mfg"]]
+    return out
 
 
 def priority_note(ctx: Context) -> str:
-    crit = "; ".join(f"{name}: {text}" for name, text in CRITERIA)
+    criteria = CRITERIA
+    if ctx.projections_off:
+        criteria = [("Eligible", "every occupation manufacturing employs in the region (no "
+                                 "projections give its entry-level education here)"),
+                    ("Openings", f"not scored (0 points): no projections for {ctx.region.name}"),
+                    *CRITERIA[2:]]
+    crit = "; ".join(f"{name}: {text}" for name, text in criteria)
     p = ctx.priority
     n_el = int(p["eligible"].sum())
     excluded = p[p["in_edd"] & ~p["eligible"]]
     text = (f"Criteria, each computed from the tables above ({n_el} eligible occupations "
             f"scored). {crit}. Family-sustaining wage {dollars(ctx.fs_hourly)} an hour. Wages: the "
             "regional median and 25th percentile (approximated as explained under pay); "
-            "\"wage: California\" marks an occupation whose wage comes from the state.")
+            f"\"wage: {ctx.state}\" marks an occupation whose wage comes from the state.")
     if not excluded.empty:
         text += (" Left out because entry usually requires a bachelor's degree or more: "
                  + ", ".join(excluded.sort_values("jobs", ascending=False)["occ_title"].head(8))
                  + (" and others" if len(excluded) > 8 else "") + ".")
     no_edd = p[~p["in_edd"]]
-    if not no_edd.empty:
+    if not no_edd.empty and not ctx.projections_off:
         text += (f" {len(no_edd)} occupation(s) manufacturing employs have no EDD projection "
                  "for the region's metro areas and are not scored.")
     return text
@@ -995,8 +1064,10 @@ def supply_caveat() -> str:
             "can be named here but not yet sized.")
 
 
-def equity_caveat() -> str:
-    return ("The occupational sources used here (OEWS, EDD projections, O*NET) publish no "
+def equity_caveat(ctx: Context | None = None) -> str:
+    used = ("OEWS, O*NET" if ctx is not None and ctx.projections_off
+            else "OEWS, EDD projections, O*NET")
+    return (f"The occupational sources used here ({used}) publish no "
             "breakdown by sex, race and ethnicity, age, veteran status or disability, so this "
             "section cannot say who holds these jobs. The workforce chapters, which draw on the "
             "American Community Survey and the Quarterly Workforce Indicators, describe who "
@@ -1068,10 +1139,14 @@ def findings(ctx: Context) -> list[str]:
     p = ctx.priority
     ranked = p[p["rank"].notna()].head(3)
     if not ranked.empty:
-        names = [f"{t.lower()} ({int(s)} of 6)" for t, s in
+        best = 4 if ctx.projections_off else 6
+        names = [f"{t.lower()} ({int(s)} of {best})" for t, s in
                  zip(ranked["occ_title"], ranked["score"], strict=True)]
-        items.append("On openings, pay against the family-sustaining wage and concentration "
-                     "in manufacturing, the first priorities for the apprenticeship are "
+        basis = ("On pay against the family-sustaining wage and concentration in manufacturing "
+                 "(no projections of openings cover the region)" if ctx.projections_off else
+                 "On openings, pay against the family-sustaining wage and concentration in "
+                 "manufacturing")
+        items.append(f"{basis}, the first priorities for the apprenticeship are "
                      + _and(names) + ".")
     items.append("The programs that train for these occupations are listed, but how many "
                  "people they train each year is not yet measured, so the training gap can "

@@ -41,9 +41,9 @@ _REASONS = [  # quarantine reasons, by category (rule text only, never the refus
 ]
 
 
-def _empty(name: str, mode: Mode) -> pd.DataFrame | None:
+def _empty(name: str, mode: Mode, region: Region) -> pd.DataFrame | None:
     try:
-        return dataset.load(name, mode)
+        return dataset.load(name, mode, region)
     except FileNotFoundError:
         return None
 
@@ -64,17 +64,17 @@ class Context:
 
     @classmethod
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
-        mode = Mode(mode)
-        return cls(load_region(region_path), mode,
-                   _empty("survey_employer_establishments", mode),
-                   _empty("survey_employer_occupations", mode),
-                   _empty("survey_union_locals", mode),
-                   _empty("survey_union_occupations", mode),
-                   _empty("survey_union_programs", mode),
-                   _empty("survey_ingest_log", mode),
-                   dataset.load("qcew_annual", mode),
-                   _empty("qcew_size", mode),
-                   _empty("oews_areas", mode))
+        mode, region = Mode(mode), load_region(region_path)
+        return cls(region, mode,
+                   _empty("survey_employer_establishments", mode, region),
+                   _empty("survey_employer_occupations", mode, region),
+                   _empty("survey_union_locals", mode, region),
+                   _empty("survey_union_occupations", mode, region),
+                   _empty("survey_union_programs", mode, region),
+                   _empty("survey_ingest_log", mode, region),
+                   dataset.load("qcew_annual", mode, region),
+                   _empty("qcew_size", mode, region),
+                   _empty("oews_areas", mode, region))
 
     @property
     def has_employers(self) -> bool:
@@ -152,7 +152,7 @@ def quarantine_reasons(ctx: Context) -> pd.DataFrame:
     refused values themselves.
     """
     rows = []
-    for path in sorted(paths.data_dirs(ctx.mode).quarantine.glob("*/*.csv")):
+    for path in sorted(paths.data_dirs(ctx.mode, ctx.region).quarantine.glob("*/*.csv")):
         reasons = pd.read_csv(path, usecols=["reasons"], dtype="string")["reasons"]
         survey = path.parent.name.capitalize()
         for text in reasons.dropna():
@@ -181,9 +181,13 @@ def show_ingestion(ctx: Context) -> None:
 # --- employer survey ----------------------------------------------------------------------
 
 
-def _no_employers() -> None:
+def _surveys_dir(ctx: Context) -> str:
+    return paths.data_dirs(ctx.mode, ctx.region).surveys.relative_to(paths.ROOT).as_posix()
+
+
+def _no_employers(ctx: Context) -> None:
     present.caveat("No employer survey responses have been ingested for this region yet. "
-                   "Drop the platform export under data/raw/surveys/employer/ and rebuild.")
+                   f"Drop the platform export under {_surveys_dir(ctx)}/employer/ and rebuild.")
 
 
 def design(ctx: Context) -> weighting.Design:
@@ -215,7 +219,7 @@ def coverage(ctx: Context) -> pd.DataFrame:
 
 def show_coverage(ctx: Context) -> None:
     if not ctx.has_employers:
-        return _no_employers()
+        return _no_employers(ctx)
     present.table(coverage(ctx), caption="Employer survey respondents and their coverage of "
                   "manufacturing employment, by county", source=ctx.source("employer")
                   + f"; BLS QCEW {ctx.region.years.end}", key="survey_coverage",
@@ -258,7 +262,7 @@ def _with_ci(est, low, high) -> str:
 
 def show_demand(ctx: Context) -> None:
     if not ctx.has_employers:
-        return _no_employers()
+        return _no_employers(ctx)
     present.table(demand(ctx), caption="Estimated regional hiring demand by occupation "
                   "(weighted totals, 95% confidence intervals)", source=ctx.source("employer")
                   + "; weighted to BLS QCEW establishments by subsector and size class",
@@ -416,7 +420,7 @@ def wages(ctx: Context, top: int = 15) -> pd.DataFrame:
 
 def show_wages(ctx: Context) -> None:
     if not ctx.has_employers:
-        return _no_employers()
+        return _no_employers(ctx)
     if ctx.oews is None:
         return present.caveat("OEWS wage estimates are not among the processed tables, so "
                               "survey wages cannot be compared with them.")
@@ -438,7 +442,7 @@ def show_wages(ctx: Context) -> None:
 
 def show_job_quality(ctx: Context) -> None:
     if not ctx.has_employers:
-        return _no_employers()
+        return _no_employers(ctx)
     t = benefits(ctx)
     present.table(t, caption="Benefits employers offer production workers",
                   source=ctx.source("employer"), key="survey_benefits",
@@ -450,7 +454,7 @@ def show_job_quality(ctx: Context) -> None:
 
 def show_skills(ctx: Context) -> None:
     if not ctx.has_employers:
-        return _no_employers()
+        return _no_employers(ctx)
     t = skill_gaps(ctx)
     present.table(t, caption="Skill gaps employers report among production and maintenance "
                   "workers", source=ctx.source("employer"), key="survey_skill_gaps",
@@ -468,7 +472,7 @@ def show_skills(ctx: Context) -> None:
 
 def show_hiring_barriers(ctx: Context) -> None:
     if not ctx.has_employers:
-        return _no_employers()
+        return _no_employers(ctx)
     t = barriers(ctx)
     present.table(t, caption="Barriers employers face in hiring", source=ctx.source("employer"),
                   key="survey_hiring_barriers", formats={"Share (%)": "{:.0f}"})
@@ -480,9 +484,9 @@ def show_hiring_barriers(ctx: Context) -> None:
 # --- union survey -------------------------------------------------------------------------
 
 
-def _no_locals() -> None:
+def _no_locals(ctx: Context) -> None:
     present.caveat("No union survey responses have been ingested for this region yet. "
-                   "Drop the export under data/raw/surveys/union/ and rebuild.")
+                   f"Drop the export under {_surveys_dir(ctx)}/union/ and rebuild.")
 
 
 def union_needs(ctx: Context) -> pd.DataFrame:
@@ -515,7 +519,7 @@ def union_programs(ctx: Context) -> pd.DataFrame:
 
 def show_union(ctx: Context) -> None:
     if not ctx.has_locals:
-        return _no_locals()
+        return _no_locals(ctx)
     present.table(union_needs(ctx), caption="What union locals report about their members",
                   source=ctx.source("union"), key="union_needs",
                   formats={"Share (%)": "{:.0f}"},

@@ -17,6 +17,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -25,10 +26,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from assessment import dataset, figures
+from assessment import dataset, figures, present, sources
 from assessment.metrics import acs_moe
 from assessment.paths import Mode
 from assessment.region import Region, load_region
+from assessment.sources import edd_ces as edd_ces_source
 from assessment.sources import qwi as qwi_source
 
 UNRELIABLE_CV = 30.0  # percent: above this an ACS estimate is flagged as unreliable
@@ -189,10 +191,15 @@ def acs_share(acs: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     wanted = set(indicator.num) | set(indicator.den)
     sub = acs[acs["variable"].isin(wanted)]
     for geoid, g in sub.groupby("geoid", sort=False):
-        g = g.set_index("variable")
-        absent = [v for v in wanted if v not in g.index]
-        x, mx, nx = _summed(g, indicator.num)
-        y, my, ny = _summed(g, indicator.den)
+        # variable -> (estimate, moe, flag): plain lookups, not a .loc per part (the section's
+        # hottest loop: every ACS table and the findings call it)
+        cells = dict(zip(g["variable"], zip(
+            g["estimate"].to_numpy(dtype=float, na_value=np.nan),
+            g["moe"].to_numpy(dtype=float, na_value=np.nan), g["flag"], strict=True),
+            strict=True))
+        absent = [v for v in wanted if v not in cells]
+        x, mx, nx = _summed(cells, indicator.num)
+        y, my, ny = _summed(cells, indicator.den)
         note = "; ".join(n for n in (nx, ny) if n)
         if absent:
             note = "variables absent: " + ", ".join(sorted(absent))
@@ -206,11 +213,12 @@ def acs_share(acs: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["geoid", "estimate", "moe", "cv", "unreliable", "note"])
 
 
-def _summed(g: pd.DataFrame, variables: Sequence[str]) -> tuple[float, float, str]:
-    present = [v for v in variables if v in g.index]
-    est = g.loc[present, "estimate"].to_numpy(dtype=float, na_value=np.nan)
-    moe = g.loc[present, "moe"].to_numpy(dtype=float, na_value=np.nan)
-    flags = [f for f in g.loc[present, "flag"] if f]
+def _summed(cells: dict[str, tuple[float, float, str]], variables: Sequence[str]
+            ) -> tuple[float, float, str]:
+    present = [v for v in variables if v in cells]
+    est = np.array([cells[v][0] for v in present], dtype=float)
+    moe = np.array([cells[v][1] for v in present], dtype=float)
+    flags = [cells[v][2] for v in present if cells[v][2]]
     if len(present) < len(variables) or np.isnan(est).any():
         return np.nan, np.nan, ("withheld: " + ", ".join(sorted(set(flags)))) if flags else ""
     if np.isnan(moe).any():
@@ -270,10 +278,15 @@ class Context:
     def load(cls, region_path: str | Path, mode: str | Mode) -> Context:
         """The region file and the processed tables this section reads, for ``mode``."""
         region, mode = load_region(region_path), Mode(mode)
-        acs = combine_acs(dataset.load("acs", mode), dataset.load("acs_region", mode), region)
-        return cls(region, mode, dataset.load("laus", mode), acs, dataset.load("qwi", mode),
-                   dataset.load("lodes_wac_county", mode), dataset.load("lodes_wac_tract", mode),
-                   dataset.load("edd_ces", mode))
+        def load(name: str) -> pd.DataFrame:
+            return dataset.load(name, mode, region)
+
+        edd_ces = (load("edd_ces") if sources.applies("edd_ces", region)
+                   else pd.DataFrame(columns=edd_ces_source.TIDY_COLUMNS))
+
+        acs = combine_acs(load("acs"), load("acs_region"), region)
+        return cls(region, mode, load("laus"), acs, load("qwi"), load("lodes_wac_county"),
+                   load("lodes_wac_tract"), edd_ces)
 
     @property
     def start(self) -> int:
@@ -301,7 +314,7 @@ class Context:
         return {**self.region.county_names, self.region.slug: f"{self.region.name} (region)",
                 self.region.state.fips: self.state, "US": self.nation}
 
-    @property
+    @cached_property
     def qwi_year(self) -> int:
         return complete_qwi_year(self.qwi, self.region.county_fips)
 
@@ -348,6 +361,8 @@ def _span(years: pd.Series) -> str:
 def formats(table: pd.DataFrame) -> dict[str, str]:
     """Display formats by column name: percentages and points one decimal, dollars whole."""
     out = {}
+    if isinstance(table, present.Omitted):
+        return out
     for col in table.columns:
         name = str(col)
         if name.endswith("($)"):
@@ -893,10 +908,15 @@ def qwi_flag_counts(ctx: Context) -> dict[str, int]:
 # --- EDD monthly manufacturing jobs ------------------------------------------------------------
 
 
-def recent_jobs(ctx: Context) -> pd.DataFrame:
+def recent_jobs(ctx: Context) -> pd.DataFrame | present.Omitted:
     """Manufacturing jobs in each metro area's latest month and a year earlier (EDD CES, not
     seasonally adjusted, so the same month is compared); the metros summed when every one has
-    both months."""
+    both months. Left out, with one sentence, where EDD's files do not cover the region."""
+    reason = sources.why_not("edd_ces", ctx.region)
+    if reason:
+        return present.Omitted(
+            f"Recent monthly manufacturing jobs are left out: they come from the California "
+            f"EDD's metro-area files, a source not used for {ctx.region.name} ({reason}).")
     ces = ctx.edd_ces[ctx.edd_ces["series_code"] == EDD_MANUFACTURING]
     ces = ces.dropna(subset=["employment"])
     latest = str(ces["period"].max())
@@ -912,7 +932,7 @@ def recent_jobs(ctx: Context) -> pd.DataFrame:
         rows.append(_recent_row(f"{' and '.join(counties)} metro area ({area})", ces, area,
                                 latest, before))
     out = pd.DataFrame(rows, columns=["Area", "now", "then", "change"])
-    if len(out) and out[["now", "then"]].notna().all().all():
+    if len(out) > 1 and out[["now", "then"]].notna().all().all():  # several metro areas
         now, then = out["now"].sum(), out["then"].sum()
         out.loc[len(out)] = [f"{ctx.region.name} metro areas", now, then,
                              (now / then - 1) * 100]
@@ -921,6 +941,21 @@ def recent_jobs(ctx: Context) -> pd.DataFrame:
     return out.rename(columns={"now": f"Jobs {latest}",
                                "then": f"Jobs {before}",
                                "change": "Change over the year (%)"})
+
+
+def recent_jobs_note(ctx: Context) -> str:
+    """The note under the recent-jobs table, true for the region's metro areas."""
+    areas: dict[str, list[str]] = {}
+    for c in ctx.region.counties:
+        if c.edd_area:
+            areas.setdefault(c.edd_area, []).append(c.name)
+    one_each = all(len(v) == 1 for v in areas.values())
+    text = "Not seasonally adjusted, so the same month of each year is compared."
+    if one_each and len(areas) > 1:
+        return text + " Each metro area is one county."
+    if one_each:
+        return text
+    return text + " A metro area of several counties is shown once, for all of them."
 
 
 def _recent_row(name: str, ces: pd.DataFrame, area: str, latest: str, before: str) -> list:
@@ -1011,8 +1046,8 @@ def job_classes(jobs: pd.Series) -> pd.Series:
 
 def tract_map_figure(ctx: Context) -> plt.Figure:
     """Manufacturing jobs by census tract (place of work), the region's counties outlined."""
-    tracts = dataset.load("tracts", ctx.mode)
-    counties = dataset.load("counties", ctx.mode).to_crs("EPSG:3310")
+    tracts = dataset.load("tracts", ctx.mode, ctx.region)
+    counties = dataset.load("counties", ctx.mode, ctx.region).to_crs("EPSG:3310")
     region_tracts = tracts[tracts["in_region"]].to_crs("EPSG:3310").copy()
     jobs = tract_jobs(ctx).set_index("Tract")["Manufacturing jobs"]
     # LODES lists every block with a job, so a tract absent from the file has no jobs.

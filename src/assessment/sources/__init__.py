@@ -9,11 +9,16 @@ Every module in :data:`SOURCES` provides
 * ``read(path, region=None) -> DataFrame``: parse one file in the agency's own layout into a
   tidy, schema-checked table (raises :class:`assessment.errors.InputError` on bad input);
 * ``process(region, dirs) -> dict[str, DataFrame]``: the processed tables built from the files
-  ``remote_files`` names (written to ``data/processed/<name>.parquet`` by
+  ``remote_files`` names (written to ``data/processed/<slug>/<name>.parquet`` by
   :mod:`assessment.dataset`).
 
 Optionally, ``fetch_benchmarks(region, dirs, *, offline)`` fetches what is not a plain file
-download (an API POST); ``assessment data`` calls it after the files.
+download (an API POST); ``assessment data`` calls it after the files; ``extra_files(region,
+dirs)`` names the files it writes; and ``applies(region) -> bool`` says whether the source
+covers the region at all (EDD's files cover California only). A region file may also switch a
+source off (``sources: {exclude: [...]}``). :func:`active` is what every stage uses: the
+registry less the sources that do not apply, so ``assessment data``, ``dataset.build``, the
+sample bundle and the sources appendix agree.
 
 ``assessment read SOURCE FILE`` and ``make data`` go through this registry only.
 """
@@ -66,6 +71,40 @@ def get(name: str) -> ModuleType:
 
 def all_sources() -> dict[str, ModuleType]:
     return {name: get(name) for name in SOURCES}
+
+
+def why_not(name: str, region) -> str | None:
+    """Why source ``name`` does not apply to ``region`` (one clause), or None when it does."""
+    if name in region.sources.exclude:
+        return "switched off in the region file"
+    module = get(name)
+    applies = getattr(module, "applies", None)
+    if applies is not None and not applies(region):
+        covers = getattr(module, "COVERS", None)
+        return (f"covers {covers} only, not {region.state.name}" if covers
+                else f"does not cover {region.state.name}")
+    return None
+
+
+def applies(name: str, region) -> bool:
+    return why_not(name, region) is None
+
+
+def active(region) -> dict[str, ModuleType]:
+    """The sources this region uses, in registry order."""
+    return {name: module for name, module in all_sources().items() if applies(name, region)}
+
+
+def region_files(region, dirs) -> set:
+    """Every raw file this region's sources read: what ``remote_files`` names, and what a
+    source fetches otherwise (its optional ``extra_files(region, dirs)``)."""
+    out = set()
+    for module in active(region).values():
+        out.update(rf.dest for rf in module.remote_files(region, dirs))
+        extra = getattr(module, "extra_files", None)
+        if extra is not None:
+            out.update(extra(region, dirs))
+    return out
 
 
 def sources_table() -> str:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.metrics import acs_moe
 from assessment.paths import DataDirs
@@ -179,6 +179,14 @@ def is_tract_file(path: Path) -> bool:
     return path.name.startswith("tract_")
 
 
+def _geography_asked(geo: str, state: str) -> tuple:
+    """What a data body's geography columns must say: the level asked for, in the state."""
+    level = {"county": "county", "state": "state", "us": "nation"}[geo]
+    where = {"county": (expect("state", "geoid", state, how="prefix"),),
+             "state": (expect("state", "geoid", state),), "us": ()}[geo]
+    return (expect("geography", "geo_level", level), *where)
+
+
 def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """For each table: its variable list, then counties of the state, the state, the nation."""
     year, state = region.years.acs, region.state.fips
@@ -194,7 +202,7 @@ def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
                 url=data_url(year, table, geo, state),
                 dest=data_path(dirs, year, table, geo, state), source="Census ACS",
                 vintage=f"{vintage}, {table}, {geo}", kind="json", params=key_params(),
-                validate=read))
+                validate=read, expect=_geography_asked(geo, state)))
     files += tract_files(region, dirs)
     return files
 
@@ -206,7 +214,9 @@ def tract_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     return [RemoteFile(url=data_url(year, table, "tract", state, county),
                        dest=data_path(dirs, year, table, "tract", state, county),
                        source="Census ACS", vintage=f"{vintage}, {table}, tracts of {county}",
-                       kind="json", params=key_params(), validate=read)
+                       kind="json", params=key_params(), validate=read,
+                       expect=(expect("geography", "geo_level", "tract"),
+                               expect("county", "geoid", county, how="prefix")))
             for table in TRACT_TABLES for county in region.county_fips]
 
 

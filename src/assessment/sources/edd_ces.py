@@ -30,10 +30,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
-from assessment.region import Region
+from assessment.region import CALIFORNIA_FIPS, Region
 from assessment.schemas import validate
 from assessment.sources import SourceInfo
 from assessment.sources._sheets import blank, cell_text, excel_date, sheet_rows
@@ -98,6 +98,14 @@ def path(dirs: DataDirs, code: str) -> Path:
     return dirs.source_dir(AGENCY, DATASET) / "indhist" / file_name(code).replace("$", "_")
 
 
+COVERS = "California"
+
+
+def applies(region: Region) -> bool:
+    """EDD publishes California's areas only."""
+    return region.state.fips == CALIFORNIA_FIPS
+
+
 def areas(region: Region) -> list[str]:
     """EDD area codes: each county's metro area (once), then the state benchmark."""
     codes = [c.edd_area for c in region.counties if c.edd_area]
@@ -105,10 +113,23 @@ def areas(region: Region) -> list[str]:
     return list(dict.fromkeys(codes + ([state] if state else [])))
 
 
+STATE_AREA = "00000"  # EDD's AREA for California
+
+
+def area_codes(region: Region) -> dict[str, str]:
+    """EDD area -> the AREA code its workbook states: the metro area's CBSA, 00000 the state."""
+    codes = {c.edd_area: c.cbsa for c in region.counties if c.edd_area}
+    if region.benchmarks.state.edd_area:
+        codes[region.benchmarks.state.edd_area] = STATE_AREA
+    return codes
+
+
 def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
+    stated = area_codes(region)
     return [RemoteFile(url=url(code), dest=path(dirs, code), source="EDD CES",
                        vintage="monthly since 2010, benchmark current at download",
-                       kind="xls", validate=read)
+                       kind="xls", validate=read,
+                       expect=(expect("area", "area_code", stated[code]),))
             for code in areas(region)]
 
 

@@ -63,7 +63,7 @@ import pandera.pandas as pa
 from assessment.download import RemoteFile
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
-from assessment.region import Region
+from assessment.region import CALIFORNIA_FIPS, Region
 from assessment.sources import SourceInfo
 from assessment.sources._sheets import blank, cell_text, sheet_names, sheet_rows, validate_rows
 
@@ -194,6 +194,14 @@ def url(code: str) -> str:
 
 def path(dirs: DataDirs, code: str) -> Path:
     return dirs.source_dir(AGENCY, DATASET) / file_name(code).replace("$", "_")
+
+
+COVERS = "California"
+
+
+def applies(region: Region) -> bool:
+    """EDD publishes California's areas only."""
+    return region.state.fips == CALIFORNIA_FIPS
 
 
 def areas(region: Region) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -63,7 +63,8 @@ def tract_file(region: Region, dirs: DataDirs) -> RemoteFile:
     return RemoteFile(url=tract_url(year, state), dest=tract_path(dirs, year, state),
                       source="Census cartographic boundaries",
                       vintage=f"{year} census tracts, state {state}, 1:500,000", kind="zip",
-                      validate=read_tracts)
+                      validate=read_tracts,
+                      expect=(expect("state", "GEOID", state, how="prefix"),))
 
 
 def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:

@@ -39,7 +39,7 @@ import requests
 
 from assessment import download
 from assessment.constants import QCEW_US
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import DownloadError, InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -138,7 +138,9 @@ def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """The county annual-average workbook of every analysis year (all US counties each)."""
     return [
         RemoteFile(url=workbook_url(year), dest=workbook_path(dirs, year), source="BLS LAUS",
-                   vintage=f"{year} annual averages", kind="xlsx", validate=read)
+                   vintage=f"{year} annual averages", kind="xlsx", validate=read,
+                   expect=(expect("year", "year", year),
+                           expect("county", "area_fips", *region.county_fips, how="includes")))
         for year in region.years.span
     ]
 
@@ -154,6 +156,11 @@ def api_path(dirs: DataDirs, region: Region) -> Path:
     years = region.years
     return (dirs.source_dir(AGENCY, DATASET) / "api"
             / f"ST{region.state.fips}_US_{years.start}-{years.end}.json")
+
+
+def extra_files(region: Region, dirs: DataDirs) -> list[Path]:
+    """The API response for the benchmarks, a file the region reads beside ``remote_files``."""
+    return [api_path(dirs, region)]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -391,6 +398,18 @@ def api_payload(series: list[str], start: int, end: int, key: str | None) -> dic
     return body
 
 
+def _series_areas(series: list[str]) -> list[str]:
+    """The tidy ``area_fips`` each requested series belongs to (the nation for CPS series)."""
+    areas = []
+    for sid in series:
+        m = SERIES.match(sid)
+        if m:
+            areas.append(m["county"] or f"{m['state']}000")
+        elif sid in CPS_US:
+            areas.append(QCEW_US)
+    return list(dict.fromkeys(areas))
+
+
 def fetch_api(series: list[str], start: int, end: int, dest: Path, *,
               http: requests.Session | None = None, vintage: str | None = None) -> Path:
     """POST one API request and save the response as received; refuse any failed answer.
@@ -410,7 +429,9 @@ def fetch_api(series: list[str], start: int, end: int, dest: Path, *,
                     API_KEY_ENV)
     rf = download.RemoteFile(
         url=API_URL, dest=dest, source="BLS LAUS (API)", vintage=vintage or f"{start}-{end}",
-        kind="json", json_body=api_payload(series, start, end, key), validate=read)
+        kind="json", json_body=api_payload(series, start, end, key), validate=read,
+        expect=(expect("year", "year", *range(start, end + 1)),
+                expect("area", "area_fips", *_series_areas(series), how="includes")))
     # download.fetch retries, refuses HTML and failed answers (read() rejects any status but
     # REQUEST_SUCCEEDED), writes atomically and records the request without the key.
     download.fetch([rf], http=http)

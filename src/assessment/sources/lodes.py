@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -152,7 +152,9 @@ def wac_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     abbr = region.state.abbr
     return [RemoteFile(url=url_for(abbr, y), dest=path_for(dirs, abbr, y), source="LEHD LODES",
                        vintage=f"{VERSION} WAC {SEGMENT} {JOB_TYPE}, {y} jobs", kind="gz",
-                       validate=read)
+                       validate=read,
+                       # the body states each block's state; its year only the file name says
+                       expect=(expect("state", "block", region.state.fips, how="prefix"),))
             for y in years(region)]
 
 
@@ -162,7 +164,8 @@ def rac_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     return [RemoteFile(url=url_for(abbr, y, "rac"), dest=path_for(dirs, abbr, y, "rac"),
                        source="LEHD LODES",
                        vintage=f"{VERSION} RAC {SEGMENT} {JOB_TYPE}, {y} jobs by home block",
-                       kind="gz", validate=read)]
+                       kind="gz", validate=read,
+                       expect=(expect("state", "block", region.state.fips, how="prefix"),))]
 
 
 def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:

@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -347,7 +347,11 @@ def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     vintage = f"May {year} ({year}{PERIOD})"
     files = [RemoteFile(url=f"{BASE_URL}/{DATA_FILE}", dest=folder / DATA_FILE, source="BLS OEWS",
                         vintage=vintage, kind="text",
-                        validate=functools.partial(_validate_current, region=region))]
+                        validate=functools.partial(_validate_current, region=region),
+                        # the national file: it must hold the state and the nation (the
+                        # release year is checked by _validate_current)
+                        expect=(expect("area", "area_code", region.benchmarks.state.oews,
+                                       region.benchmarks.nation.oews, how="includes"),))]
     files += [RemoteFile(url=f"{BASE_URL}/{name}", dest=folder / name, source="BLS OEWS",
                          vintage=vintage, kind="text",
                          validate=functools.partial(read_lookup, name=name))

@@ -31,7 +31,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from assessment.constants import ALL_INDUSTRIES, OWN_PRIVATE, QCEW_NOT_AVAILABLE, QCEW_SUPPRESSED
-from assessment.download import RemoteFile
+from assessment.download import Expect, RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -184,21 +184,29 @@ def peer_years(region: Region) -> list[int]:
     return sorted({region.years.start, region.years.end})
 
 
-def _remote(url: str, dest: Path, vintage: str) -> RemoteFile:
-    return RemoteFile(url=url, dest=dest, source="BLS QCEW", vintage=vintage, validate=read)
+def _remote(url: str, dest: Path, vintage: str, *identity: Expect) -> RemoteFile:
+    return RemoteFile(url=url, dest=dest, source="BLS QCEW", vintage=vintage, validate=read,
+                      expect=identity)
+
+
+def _period(year: int, qtr: str | int) -> tuple[Expect, Expect]:
+    """Every row of a slice states the year and quarter (``A`` annual) its URL names."""
+    return expect("year", "year", year), expect("quarter", "qtr", str(qtr).upper())
 
 
 def annual_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """Annual-average area files for every county and benchmark, every analysis year."""
     return [_remote(area_url(year, "a", area), area_path(dirs, year, "a", area),
-                    f"{year} annual averages")
+                    f"{year} annual averages", expect("area", "area_fips", area),
+                    *_period(year, "a"))
             for year in region.years.span
             for area in region.qcew_areas]
 
 
 def quarterly_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """Quarterly area files for the region's counties, recent quarters."""
-    return [_remote(area_url(year, q, area), area_path(dirs, year, q, area), f"{year} Q{q}")
+    return [_remote(area_url(year, q, area), area_path(dirs, year, q, area), f"{year} Q{q}",
+                    expect("area", "area_fips", area), *_period(year, q))
             for year, q in recent_quarters(region)
             for area in region.county_fips]
 
@@ -207,7 +215,8 @@ def industry_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """Annual industry slices of the region's sector (every area), first and last years."""
     sector = region.industry.sector
     return [_remote(industry_url(year, "a", sector), industry_path(dirs, year, "a", sector),
-                    f"{year} annual averages, all areas")
+                    f"{year} annual averages, all areas",
+                    expect("industry", "industry_code", sector), *_period(year, "a"))
             for year in peer_years(region)]
 
 
@@ -215,7 +224,8 @@ def size_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     """First-quarter size-class slices of the last analysis year, one per size class."""
     year = region.years.end
     return [_remote(size_url(year, code), size_path(dirs, year, code),
-                    f"{year} Q{SIZE_QUARTER}, size class {code}")
+                    f"{year} Q{SIZE_QUARTER}, size class {code}",
+                    expect("size class", "size_code", code), *_period(year, SIZE_QUARTER))
             for code in SIZE_CLASSES]
 
 
@@ -259,7 +269,19 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
 
     ``region`` is accepted for the common source interface; every row of the file is kept.
     """
-    path = Path(path)
+    out, problems = _parse(Path(path))
+    try:
+        out = validate(out, SCHEMA, path)
+    except InputError as exc:
+        problems = exc.problems + problems
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return out
+
+
+def _parse(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The tidy rows of one file before the schema check, and its duplicate-key problems;
+    raises :class:`InputError` for an unreadable file or cells that are not numbers."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -300,19 +322,25 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
         if col not in out:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="Float64")
     out = out[TIDY_COLUMNS]
-    problems = _duplicates(out, path)
-    try:
-        out = validate(out, SCHEMA, path)
-    except InputError as exc:
-        problems = exc.problems + problems
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    return out
+    return out, _duplicates(out, path)
 
 
 def read_many(paths: list[Path]) -> pd.DataFrame:
-    frames = [read(p) for p in paths]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
+    """The files' tidy rows, one after another. The schema's checks are all cell by cell, so
+    the rows of clean files are checked together, once (a schema check costs about as much as
+    parsing a small file); at the first problem every file is read on its own again, so the
+    error names file, row and column exactly as :func:`read` does."""
+    if not paths:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    try:
+        parsed = [_parse(Path(p)) for p in paths]
+        if any(problems for _, problems in parsed):
+            raise InputError([p for _, problems in parsed for p in problems])
+        table = pd.concat([out for out, _ in parsed], ignore_index=True)
+        return validate(table, SCHEMA, ", ".join(str(p) for p in paths))
+    except InputError:
+        frames = [read(p) for p in paths]  # raises naming the first bad file
+        return pd.concat(frames, ignore_index=True)
 
 
 # --- processed tables -------------------------------------------------------------------------

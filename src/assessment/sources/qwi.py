@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from assessment.download import RemoteFile
+from assessment.download import RemoteFile, expect
 from assessment.errors import InputError, Problem
 from assessment.paths import DataDirs
 from assessment.region import Region
@@ -145,7 +145,11 @@ def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     state = region.state.fips
     return [RemoteFile(url=url(ep, year, state), dest=path_for(dirs, ep, year, state),
                        source="LEHD QWI", vintage=f"{year} Q1-Q4, {ep}, latest QWI release",
-                       kind="json", params=key_params(), validate=read)
+                       kind="json", params=key_params(), validate=read,
+                       expect=(expect("state", "geoid", state, how="prefix"),
+                               expect("year", "year", year),
+                               expect("industry", "industry", INDUSTRY),
+                               expect("ownership", "ownercode", OWNER_PRIVATE)))
             for ep in DIMENSIONS for year in region.years.span]
 
 

@@ -14,9 +14,10 @@ import typer
 from assessment import paths
 from assessment.cliutil import fail as _fail
 from assessment.cliutil import region_or_exit as _region
-from assessment.errors import InputError
 from assessment.paths import Mode
-from assessment.survey.codebook import CodebookError, ColumnMapError, load_codebook
+
+# Commands import what they need when they run, so `assessment --help` and every other command
+# start without pandas and pydantic.
 
 app = typer.Typer(help="Employer and union surveys: templates, dictionary, validate, ingest.",
                   no_args_is_help=True)
@@ -47,6 +48,8 @@ EXIT_MAP = 2  # the column map is wrong, not the export
 
 
 def _codebook(survey: Survey):
+    from assessment.survey.codebook import CodebookError, load_codebook
+
     try:
         return load_codebook(survey.value)
     except CodebookError as exc:
@@ -78,6 +81,8 @@ def dictionary(survey: SurveyArg,
 
 
 def _check(survey: Survey, file: Path, region: Path, column_map: Path | None):
+    from assessment.errors import InputError
+    from assessment.survey.codebook import CodebookError, ColumnMapError
     from assessment.survey.validate import Checker
 
     checker = Checker(_codebook(survey), _region(region))
@@ -115,12 +120,14 @@ def ingest(survey: SurveyArg, file: ExportArg, column_map: MapOpt = None,
                            ] = Mode.REAL,
            wave: WaveOpt = None, region: RegionOpt = paths.DEFAULT_REGION) -> None:
     """Append an export's valid rows to the processed tables; quarantine the rest."""
+    from assessment.errors import InputError
+    from assessment.survey.codebook import CodebookError, ColumnMapError
     from assessment.survey.ingest import ingest_file
 
     reg = _region(region)
     _codebook(survey)
     try:
-        res = ingest_file(survey.value, file, reg, paths.data_dirs(mode),
+        res = ingest_file(survey.value, file, reg, paths.data_dirs(mode, reg),
                           column_map=column_map, wave=wave)
     except ColumnMapError as exc:
         _fail(f"{file} was not ingested (nothing written):\n{exc}", EXIT_MAP)
@@ -137,6 +144,8 @@ def ingest(survey: SurveyArg, file: ExportArg, column_map: MapOpt = None,
 def ingest_all_cmd(mode: Annotated[Mode, typer.Option("--mode")] = Mode.REAL,
                    region: RegionOpt = paths.DEFAULT_REGION) -> None:
     """Ingest every export the region file's survey globs match (make runs this)."""
+    from assessment.errors import InputError
+    from assessment.survey.codebook import CodebookError
     from assessment.survey.ingest import ingest_all
 
     try:

@@ -10,7 +10,7 @@ whole, before any row is processed, with every problem listed.
 Confidentiality: processed tables carry a pseudonymous ``respondent_id`` only, a keyed hash
 (HMAC-SHA256) of the survey, wave and the platform's response id (or, without one, of the
 answers). The key is ``ASSESSMENT_SURVEY_SALT`` or, failing that, a random salt kept in
-``data/raw/surveys/.salt`` (git-ignored, created on first use): without it the ids cannot be
+``data/raw/surveys/<slug>/.salt`` (git-ignored, created on first use): without it the ids cannot be
 traced back. Contact fields are dropped, free text becomes a boolean "given", and nothing
 confidential is logged or printed.
 
@@ -26,7 +26,7 @@ Quarantine files hold raw rows (names, e-mails): they are written owner-only (06
 response number, the platform's response id, the names of the rules broken and the reasons
 with the values at fault.
 
-Processed tables (``data/processed/<name>.parquet``):
+Processed tables (``data/processed/<slug>/<name>.parquet``):
 
 * ``survey_employer_establishments`` / ``survey_union_locals``: one row per response;
 * one long table per repeated block: ``survey_employer_occupations`` (respondent_id, wave,
@@ -463,7 +463,7 @@ def ingest_all(region: Region, mode: Mode | str = Mode.REAL, dirs: DataDirs | No
     beside an export as ``<export stem>.map.yml`` (or ``<export name>.map.yml``) is used for
     it.
     """
-    dirs = dirs or paths.data_dirs(mode)
+    dirs = dirs or paths.data_dirs(mode, region)
     counts: dict[str, dict[str, int]] = {}
     for survey in SURVEYS:
         totals = Counter(files=0, input_rows=0, accepted=0, quarantined=0)
