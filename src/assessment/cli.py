@@ -105,6 +105,8 @@ def data(
         planned = download.plan(files, allow_samples=mode is Mode.SAMPLE)
         for p in planned:
             typer.echo(f"{p.status:8} {p.file.public_url}\n         -> {p.file.dest}")
+            if p.status == "manual":
+                typer.echo(f"         export by hand: {p.file.manual}")
         counts = {s: sum(p.status == s for p in planned) for s in download.STATUSES}
         typer.echo(f"{len(files)} files: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return

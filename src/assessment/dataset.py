@@ -32,7 +32,8 @@ def raw_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
 
 
 def missing_files(region: Region, dirs: DataDirs) -> list[tuple[Path, str]]:
-    return [(rf.dest, rf.public_url) for rf in raw_files(region, dirs) if not rf.dest.exists()]
+    return [(rf.dest, rf.public_url + (f" (export by hand: {rf.manual})" if rf.manual else ""))
+            for rf in raw_files(region, dirs) if not rf.dest.exists()]
 
 
 def check_raw_files(region: Region, dirs: DataDirs) -> None:

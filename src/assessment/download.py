@@ -117,6 +117,9 @@ class RemoteFile:
     validate: Callable[[Path], object] | None = None  # parse the body; raise on bad
     json_body: dict | None = None  # set for APIs that take a JSON POST (BLS Public Data API)
     expect: tuple[Expect, ...] = ()  # what the parsed body must say about area and period
+    # A file no script can fetch (a web form export, e.g. CCC DataMart): ``url`` is the page
+    # to export it from and ``manual`` says which choices to make; it is never requested.
+    manual: str = ""
 
     @property
     def public_url(self) -> str:
@@ -706,10 +709,10 @@ def _pid_alive(pid: int) -> bool:
 @dataclass(frozen=True)
 class Planned:
     file: RemoteFile
-    status: str  # cached | changed | missing | stale | sample
+    status: str  # cached | changed | missing | stale | sample | manual (missing, export by hand)
 
 
-STATUSES = ("cached", "changed", "missing", "stale", "sample")
+STATUSES = ("cached", "changed", "missing", "stale", "sample", "manual")
 
 
 def plan(files: Iterable[RemoteFile], *, allow_samples: bool = True) -> list[Planned]:
@@ -721,7 +724,7 @@ def plan(files: Iterable[RemoteFile], *, allow_samples: bool = True) -> list[Pla
     manifests: dict[Path, dict] = {}
     for rf in files:
         if not rf.dest.exists():
-            out.append(Planned(rf, "missing"))
+            out.append(Planned(rf, "manual" if rf.manual else "missing"))
             continue
         folder = rf.dest.parent
         if folder not in manifests:
@@ -771,9 +774,27 @@ def fetch(files: Iterable[RemoteFile], *, offline: bool = False, dry_run: bool =
     clean_staging({p.file.dest.parent for p in planned})
     todo: list[Planned] = []
     problems: list[Problem] = []
+    # Web-form exports no request can fetch: missing ones are named with their page and menu
+    # choices; present ones that do not parse are failures, never re-downloaded.
+    by_hand = [p for p in planned if p.status == "manual"]
+    failures: list[tuple[RemoteFile, str]] = []
     for p in planned:
         rf = p.file
-        if p.status == "cached" and rf.dest.name not in read_manifest(rf.dest.parent):
+        if rf.manual and p.status in ("stale", "changed", "cached"):
+            # A file exported by hand is whatever the researcher exported last: a new export
+            # (another checksum) is checked and recorded again, never fetched.
+            if p.status == "cached" and rf.dest.name in read_manifest(rf.dest.parent):
+                continue
+            try:
+                verify(rf)
+            except Exception as exc:
+                if offline:
+                    problems += _problems(exc, rf)
+                else:
+                    failures.append((rf, str(exc)))
+                continue
+            _record_hand_placed(rf)
+        elif p.status == "cached" and rf.dest.name not in read_manifest(rf.dest.parent):
             try:  # placed by hand: must parse and be the area and period its name says
                 verify(rf)
             except Exception as exc:
@@ -816,15 +837,18 @@ def fetch(files: Iterable[RemoteFile], *, offline: bool = False, dry_run: bool =
             todo.append(p)
     if offline:
         missing = [(p.file.dest, p.file.public_url) for p in todo if p.status == "missing"]
-        if missing:
-            raise MissingDataError(missing)
+        if missing or by_hand:
+            raise MissingDataError(missing + _exports(by_hand))
         if problems:
             raise InputError(problems)
         return planned
+    failures += [(p.file, _exports([p])[0][1]) for p in by_hand]
+    by_hand_failed = len(failures)
     if not todo:
+        if failures:
+            raise FetchFailed(failures, len(failures))
         return planned
     s = http or session()
-    failures: list[tuple[RemoteFile, str]] = []
     for p in tqdm(todo, desc="downloading", unit="file", disable=len(todo) < 3):
         rf = p.file
         if p.status in ("stale", "changed"):
@@ -838,8 +862,13 @@ def fetch(files: Iterable[RemoteFile], *, offline: bool = False, dry_run: bool =
             if p.status in ("stale", "changed") and rf.dest.exists():
                 _keep_after_failure(rf, exc)
     if failures:
-        raise FetchFailed(failures, len(todo))
+        raise FetchFailed(failures, len(todo) + by_hand_failed)
     return planned
+
+
+def _exports(by_hand: list[Planned]) -> list[tuple[Path, str]]:
+    return [(p.file.dest, f"{p.file.public_url} (a web form: export by hand, {p.file.manual})")
+            for p in by_hand]
 
 
 def _keep_after_failure(rf: RemoteFile, exc: DownloadError) -> None:

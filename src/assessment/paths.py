@@ -36,6 +36,7 @@ DATA_DIR = ROOT / "data"
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "report_templates"
 SURVEY_CODEBOOKS_DIR = CONFIG_DIR / "surveys"
+APPRENTICESHIP_CODEBOOK = CONFIG_DIR / "apprenticeship" / "registered_programs.yml"
 SURVEY_CODELISTS_DIR = PACKAGE_DIR / "survey" / "codelists"  # NAICS 2022, SOC 2018 (package data)
 LOOKUPS_DIR = PACKAGE_DIR / "lookups"  # county, CBSA and EDD area tables for `region new`
 
@@ -78,6 +79,14 @@ class DataDirs:
         if self.mode is Mode.REAL and self.slug:
             return self.raw / "surveys" / self.slug
         return self.raw / "surveys"
+
+    @property
+    def partnership(self) -> Path:
+        """Tables the partnership keeps by hand (the registered apprenticeship programs): its
+        own, so per region in real mode like the survey exports."""
+        if self.mode is Mode.REAL and self.slug:
+            return self.raw / "partnership" / self.slug
+        return self.raw / "partnership"
 
     @property
     def quarantine(self) -> Path:

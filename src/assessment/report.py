@@ -220,8 +220,9 @@ def changed_files_html(raw_dir: Path) -> str:
 _FLAG_WORDS = ("suppress", "top_coded", "topcoded", "unreliable", "withheld", "flag")
 QWI_STATUS_OK = 1  # QWI status flag 1: "OK"; every other status qualifies the value
 # Flag values that describe how a figure is published, not a quality problem: OEWS "absent"
-# (not produced for this kind of estimate), ACS "controlled" (a controlled total has no MOE).
-BENIGN_FLAGS = frozenset({"absent", "controlled", "not_applicable"})
+# (not produced for this kind of estimate), ACS "controlled" (a controlled total has no MOE),
+# IPEDS "reported" (the institution reported the count; nothing imputed).
+BENIGN_FLAGS = frozenset({"absent", "controlled", "not_applicable", "reported"})
 
 
 def _flag_labels(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ PROGRAMS = {
     "14.3501": "Industrial Engineering.",
     "15.0612": "Industrial Technology/Technician.",
     "15.0613": "Manufacturing Engineering Technology/Technician.",
+    "15.0614": "Welding Engineering Technology/Technician.",
     "46.0302": "Electrician.",
     "47.0303": "Industrial Mechanics and Maintenance Technology/Technician.",
     "48.0501": "Machine Tool Technology/Machinist.",
@@ -43,6 +44,9 @@ PAIRS = [
     ("14.3501", "17-2112", "Industrial Engineers"),
     ("15.0612", "17-3026", "Industrial Engineering Technologists and Technicians"),
     ("15.0613", "17-3026", "Industrial Engineering Technologists and Technicians"),
+    ("15.0614", "17-3029", "Engineering Technologists and Technicians, Except Drafters, All"
+                           " Other"),
+    ("15.0614", "51-4121", "Welders, Cutters, Solderers, and Brazers"),
     ("46.0302", "47-2111", "Electricians"),
     ("47.0303", "49-9041", "Industrial Machinery Mechanics"),
     ("47.0303", "49-9043", "Maintenance Workers, Machinery"),

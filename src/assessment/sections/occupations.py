@@ -1057,11 +1057,10 @@ def programs_display(ctx: Context, n: int = PRIORITY_N, most: int = 6) -> pd.Dat
 
 
 def supply_caveat() -> str:
-    return ("Training supply is not yet measured. The crosswalk names the programs that train "
-            "for each priority occupation, but program completions (IPEDS awards by college "
-            "and CIP code, apprenticeship completers) are not yet among this assessment's "
-            "sources, so the gap between openings and the number of people trained each year "
-            "can be named here but not yet sized.")
+    return ("A crosswalk match says a program prepares for an occupation, not that a college "
+            "in the region offers it. The training-supply section below counts what the "
+            "region's colleges and apprenticeships actually award each year for the priority "
+            "occupations, and sizes the gap against the openings.")
 
 
 def equity_caveat(ctx: Context | None = None) -> str:
@@ -1148,7 +1147,4 @@ def findings(ctx: Context) -> list[str]:
                  "manufacturing")
         items.append(f"{basis}, the first priorities for the apprenticeship are "
                      + _and(names) + ".")
-    items.append("The programs that train for these occupations are listed, but how many "
-                 "people they train each year is not yet measured, so the training gap can "
-                 "be named but not sized.")
     return items
