@@ -106,6 +106,9 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
+COVERS = "California"  # for the sources appendix: why it is not used elsewhere
+
+
 def applies(region: Region) -> bool:
     """CalEnviroScreen and SB 535 cover California only."""
     return region.state.fips == STATE_FIPS
