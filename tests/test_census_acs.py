@@ -137,8 +137,11 @@ def test_error_names_file_row_and_column(tmp_path):
 
 def test_remote_files(region, dirs, monkeypatch):
     monkeypatch.setenv("CENSUS_API_KEY", "test-key-123")
-    files = acs.remote_files(region, dirs)
-    assert len(files) == len(acs.TABLES) * 4
+    every = acs.remote_files(region, dirs)
+    files = [f for f in every if not acs.is_tract_file(f.dest)
+             and f.dest.stem not in acs.TRACT_ONLY]
+    assert len(files) == len(acs.TABLES) * 4  # county-level files as before
+    assert len(every) == len(files) + len(acs.TRACT_ONLY) + len(acs.TRACT_TABLES) * 8
     by_name = {f.dest.relative_to(dirs.raw).as_posix(): f for f in files}
     county = by_name["census/acs/2023/acs5/B15003/county_06.json"]
     assert county.url == ("https://api.census.gov/data/2023/acs/acs5?get=NAME,group(B15003)"

@@ -113,7 +113,8 @@ def test_missing_column_and_broken_gzip(plain, tmp_path):
 def test_remote_files(region, dirs):
     files = lodes.remote_files(region, dirs)
     assert [f.dest.name for f in files] == [f"ca_wac_S000_JT00_{y}.csv.gz"
-                                            for y in (2019, 2020, 2021, 2022)]
+                                            for y in (2019, 2020, 2021, 2022)] + [
+        "ca_rac_S000_JT00_2022.csv.gz"]
     assert files[0].url == ("https://lehd.ces.census.gov/data/lodes/LODES8/ca/wac/"
                             "ca_wac_S000_JT00_2019.csv.gz")
     assert files[0].dest == dirs.raw / "census/lodes/LODES8/ca/wac/ca_wac_S000_JT00_2019.csv.gz"

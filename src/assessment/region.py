@@ -125,6 +125,23 @@ class Disclosure(_Strict):
     max_share: float = Field(gt=0, le=1)
 
 
+class Screening(_Strict):
+    """Which releases of the disadvantaged-community screening tools the region uses.
+
+    ``calenviroscreen``: the OEHHA CalEnviroScreen version whose results are read (4.0, October
+    2021; a 5.0 draft on 2020 tracts went out for comment in January 2026 and is not used
+    until OEHHA finalises it and CalEPA designates from it). ``sb535``: the year of CalEPA's
+    SB 535 designation (2022, made from CalEnviroScreen 4.0). ``cejst_mirror``: which public
+    mirror of the federal CEJST 1.0 files to download (the federal site is offline since
+    January 2025; :data:`assessment.sources.cejst.MIRRORS` lists them).
+    """
+
+    calenviroscreen: str = Field("4.0", pattern=r"^\d\.\d$")
+    sb535: int = Field(2022, ge=2014, le=2100)
+    cejst_version: str = Field("1.0", pattern=r"^\d\.\d$")
+    cejst_mirror: str = "wayback"
+
+
 class Sources(_Strict):
     """Which public sources this region uses. Every registered source applies unless it is
     listed under ``exclude`` here or its module's ``applies(region)`` says it does not cover
@@ -154,6 +171,7 @@ class Region(_Strict):
     surveys: Surveys
     job_quality: JobQuality
     disclosure: Disclosure
+    screening: Screening = Screening()
     sources: Sources = Field(default_factory=Sources)
     # Optional: host -> base URL of an internal mirror of that agency host's files
     # (``data.bls.gov: https://mirror.example.org/bls``); the environment's

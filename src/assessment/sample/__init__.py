@@ -33,6 +33,9 @@ BUILDERS: dict[str, str] = {
     "ccc_awards": "assessment.sample.ccc_awards",
     "top_cip": "assessment.sample.top_cip",
     "apprenticeship": "assessment.sample.apprenticeship",
+    "calenviroscreen": "assessment.sample.calenviroscreen",
+    "cejst": "assessment.sample.cejst",
+    "tract_relationship": "assessment.sample.tract_relationship",
 }
 
 

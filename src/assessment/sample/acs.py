@@ -14,6 +14,16 @@ employed residents in ``C24030`` follows the universe's manufacturing share of j
 error are made with a simple design-effect formula, and totals the Bureau controls to population
 estimates carry its annotation (margin ``-555555555``, annotation ``*****``). No figure is a
 real statistic.
+
+Census tracts: for each region county, a ``tract_{county}.json`` per table in
+:data:`assessment.sources.acs.TRACT_TABLES` (including ``B25044``, vehicles available, which is
+asked for by tract only), one record per synthetic 2020 tract (:mod:`assessment.sample.tracts`).
+Tract residents are the county's sample population spread over its tracts
+(:func:`assessment.sample.tracts2010.population_2020`); tables are drawn with a separate seed,
+so the county files are exactly what they were before tracts were added, and the tracts of a
+county do not add up to its county record (in the real ACS they do, within rounding). Shares of
+unemployment, schooling, limited English, poverty, disability, carless households and transit
+lean with each tract's invented hardship, so the sample's disadvantaged tracts differ.
 """
 
 from __future__ import annotations
@@ -210,10 +220,26 @@ Total:
         "  Hispanic or Latino: | 54" + _RACES.format(
             white=25, black=0.6, aian=1.8, asian=0.4, nhpi=0.1, other=42, two=30, incl=85,
             excl=15)]),
+    "B25044": """
+Total:
+  Owner occupied: | 55
+    No vehicle available | 2
+    1 vehicle available | 22
+    2 vehicles available | 40
+    3 vehicles available | 22
+    4 vehicles available | 9
+    5 or more vehicles available | 5
+  Renter occupied: | 45
+    No vehicle available | 11
+    1 vehicle available | 42
+    2 vehicles available | 31
+    3 vehicles available | 10
+    4 vehicles available | 4
+    5 or more vehicles available | 2""",
 }
 # Universe of each table as a share of population (county, state or nation alike).
 UNIVERSE = {"B23025": 0.76, "B15003": 0.64, "B17001": 0.975, "C16001": 0.935, "B18120": 0.60,
-            "B21001": 0.74, "B03002": 1.0}
+            "B21001": 0.74, "B03002": 1.0, "B25044": 0.31}
 CONTROLLED = {"B03002": {"B03002_001"}}
 # B21001 is not a tree (Veteran and Nonveteran repeat under each sex and age): built by hand.
 VETERAN_AGES = ["18 to 34 years", "35 to 54 years", "55 to 64 years", "65 to 74 years",
@@ -373,12 +399,70 @@ def estimates(geo: Geography, rng: np.random.Generator) -> dict[str, dict[str, i
     return out
 
 
+# How a tract's hardship h (0-1) scales a category's weight: label -> (factor at h=0, at h=1).
+_TILTS = {
+    "B23025": {"Unemployed": (0.5, 1.8), "Not in labor force": (0.85, 1.2)},
+    "B15003": {g: (0.4, 1.9) for g in ["No schooling completed", "1st grade", "2nd grade",
+                                       "3rd grade", "4th grade", "5th grade", "6th grade",
+                                       "7th grade", "8th grade", "9th grade", "10th grade",
+                                       "11th grade", "12th grade, no diploma"]}
+               | {"Bachelor's degree": (1.6, 0.5), "Master's degree": (1.6, 0.4)},
+    "C16001": {"Speak English less than \"very well\"": (0.5, 1.5),
+               "Speak only English": (1.4, 0.7)},
+    "B17001": {"Income in the past 12 months below poverty level:": (0.4, 1.7)},
+    "B18120": {"With a disability:": (0.7, 1.4), "Not in labor force:": (0.85, 1.2),
+               "Unemployed:": (0.6, 1.6)},
+    "B25044": {"No vehicle available": (0.4, 2.0), "Renter occupied:": (0.7, 1.4)},
+    "B08301": {"Public transportation (excluding taxicab):": (0.4, 2.0),
+               "Carpooled:": (0.8, 1.3)},
+}
+
+
+def tilt(table: str, hardship: float) -> dict[str, float]:
+    """Allocation weights for one tract: each tilted category's weight scaled by hardship."""
+    rules = _TILTS.get(table, {})
+    out = {}
+    for path, node in flatten(parse(OUTLINES[table])):
+        if node.label in rules and not node.share:
+            lo, hi = rules[node.label]
+            out[path] = node.weight * (lo + (hi - lo) * hardship)
+    return out
+
+
+def tract_estimates(geo: Geography, hardship: float, rng: np.random.Generator
+                    ) -> dict[str, dict[str, int]]:
+    """The tract tables for one tract, label path -> count."""
+    pop = geo.population
+    out: dict[str, dict[str, int]] = {}
+    for table in acs.TRACT_TABLES:
+        if table == "B08301":
+            employed = out["B23025"]["Total:!!In labor force:!!Civilian labor force:!!Employed"]
+            total = round(employed * 0.975)
+        else:
+            total = round(pop * UNIVERSE[table])
+        out[table] = allocate(parse(OUTLINES[table]), total, rng, tilt(table, hardship))
+    return out
+
+
+def tract_geographies(region: Region, universe: Universe) -> list[tuple[Geography, float]]:
+    from assessment.sample.tracts import tract_frame
+    from assessment.sample.tracts2010 import hardship_2020, population_2020
+
+    pop = population_2020(region, universe.seed, POPULATION, DEFAULT_POPULATION)
+    hard = hardship_2020(region, universe.seed)
+    names = tract_frame(region, universe.seed).set_index("GEOID")["NAME"]
+    counties = region.county_names
+    return [(Geography("tract", t, f"Census Tract {names[t]}; {counties[t[:5]]} County;"
+                       f" {region.state.name}", int(pop[t]), 0.0), float(hard[t]))
+            for t in pop.index]
+
+
 def variable(table: str, line: int) -> str:
     return f"{table}_{line:03d}"
 
 
 def groups_json(table: str, year: int) -> str:
-    concept = acs.TABLES[table]
+    concept = acs.ALL_TABLES[table]
     variables: dict[str, dict] = {}
     for i, path in enumerate(lines(table), start=1):
         v = variable(table, i)
@@ -406,7 +490,8 @@ def data_rows(table: str, geos: list[tuple[Geography, dict[str, int]]]) -> list[
         v = variable(table, i)
         header += [f"{v}E", f"{v}EA", f"{v}M", f"{v}MA"]
     kind = geos[0][0].kind
-    header += ["GEO_ID", *{"county": ["state", "county"], "state": ["state"], "us": ["us"]}[kind]]
+    header += ["GEO_ID", *{"county": ["state", "county"], "state": ["state"], "us": ["us"],
+                           "tract": ["state", "county", "tract"]}[kind]]
     rows = [header]
     for geo, counts in geos:
         row: list = [geo.name]
@@ -417,7 +502,9 @@ def data_rows(table: str, geos: list[tuple[Geography, dict[str, int]]]) -> list[
             else:
                 row += [str(n), None, str(moe(n, geo.population)), None]
         ids = {"county": ["0500000US" + geo.geoid, geo.geoid[:2], geo.geoid[2:]],
-               "state": ["0400000US" + geo.geoid, geo.geoid], "us": ["0100000US", "1"]}[kind]
+               "state": ["0400000US" + geo.geoid, geo.geoid], "us": ["0100000US", "1"],
+               "tract": ["1400000US" + geo.geoid, geo.geoid[:2], geo.geoid[2:5],
+                         geo.geoid[5:]]}[kind]
         rows.append(row + ids)
     return rows
 
@@ -449,4 +536,31 @@ def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
                 url=rf.url, dest=dest, source=rf.source, kind=rf.kind, params=rf.params,
                 vintage=rf.vintage + note))
             written.append(dest)
+    written += build_tracts(region, dirs, universe, by_dest)
+    return written
+
+
+def build_tracts(region: Region, dirs: DataDirs, universe: Universe,
+                 by_dest: dict[Path, download.RemoteFile]) -> list[Path]:
+    """Tract files, and the variable lists of tables read only by tract."""
+    rng = np.random.default_rng(universe.seed + 67)
+    geos = [(g, tract_estimates(g, h, rng)) for g, h in tract_geographies(region, universe)]
+    year, state = region.years.acs, region.state.fips
+    bodies = {acs.groups_path(dirs, year, t): groups_json(t, year) for t in acs.TRACT_ONLY}
+    for table in acs.TRACT_TABLES:
+        for county in region.county_fips:
+            chosen = [(g, e[table]) for g, e in geos if g.geoid.startswith(county)]
+            bodies[acs.data_path(dirs, year, table, "tract", state, county)] = to_json_text(
+                data_rows(table, chosen))
+    written = []
+    for dest, text in bodies.items():
+        rf = by_dest[dest]
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+        note = (" (synthetic: invented 2020 tracts)" if dest.name.startswith("tract_")
+                else " (synthetic)")
+        download.record_sample(download.RemoteFile(
+            url=rf.url, dest=dest, source=rf.source, kind=rf.kind, params=rf.params,
+            vintage=rf.vintage + note))
+        written.append(dest)
     return written

@@ -1,4 +1,4 @@
-"""Synthetic LODES 8 WAC files (gzip CSV, the official column order) for the sample bundle.
+"""Synthetic LODES 8 WAC and RAC files (gzip CSV, the official column order) for the sample.
 
 Blocks sit in the sample's synthetic tracts (:func:`assessment.sample.tracts.tract_codes`), a
 few per tract, the same blocks every year. Each county's jobs follow the sample universe: all
@@ -8,6 +8,12 @@ percent of QCEW manufacturing employment (LODES counts jobs, not average employm
 a minority of blocks as industrial land is. Every characteristic's categories add up to
 ``C000`` block by block, and education to the jobs of workers aged 30 or older, as LODES's do.
 LODES publishes no suppression, so neither does the sample. No figure is a real statistic.
+
+The RAC file (latest year) counts jobs by the block where the workers live: the same blocks,
+``h_geocode`` first and no firm columns, as LODES's RAC layout has. Residents' jobs are a
+little fewer than the county's jobs (some commute in), spread over blocks by the sample
+tracts' invented residents, and manufacturing workers lean towards tracts of higher invented
+hardship (:mod:`assessment.sample.tracts2010`), as production workers' homes do.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from assessment.sample.tracts import tract_codes
 from assessment.sample.universe import Universe
 from assessment.sources import lodes
 
+RAC_COMMUTE_IN = 0.06  # share of a county's jobs held by people living elsewhere
 HEADER = ["w_geocode", "C000", "CA01", "CA02", "CA03", "CE01", "CE02", "CE03",
           *lodes.SECTORS, "CR01", "CR02", "CR03", "CR04", "CR05", "CR07", "CT01", "CT02",
           "CD01", "CD02", "CD03", "CD04", "CS01", "CS02",
@@ -109,6 +116,53 @@ def county_frame(universe: Universe, county: str, year: int, blocks: list[str],
     return frame[HEADER]
 
 
+RAC_HEADER = ["h_geocode", *[c for c in HEADER[1:] if not c.startswith(("CFA", "CFS"))]]
+
+
+def rac_frame(region: Region, universe: Universe, year: int) -> pd.DataFrame:
+    """Jobs by home block: each county's WAC jobs less those held by in-commuters, spread by
+    residents, manufacturing workers tilted towards higher-hardship tracts."""
+    from assessment.sample.acs import DEFAULT_POPULATION, POPULATION
+    from assessment.sample.tracts2010 import hardship_2020, population_2020
+
+    rng = np.random.default_rng(universe.seed + 47 + year)
+    wac = wac_frame(region, universe, year)
+    blocks = blocks_for(region, universe.seed)
+    pop = population_2020(region, universe.seed, POPULATION, DEFAULT_POPULATION)
+    hard = hardship_2020(region, universe.seed)
+    frames = []
+    for county in region.county_fips:
+        here = wac[wac["w_geocode"].str[:5] == county]
+        all_jobs = int(round(here["C000"].sum() * (1 - RAC_COMMUTE_IN)))
+        mfg = int(round(here[lodes.MANUFACTURING].sum() * (1 - RAC_COMMUTE_IN)))
+        codes = blocks[county]
+        tract = [b[:11] for b in codes]
+        per_tract = pd.Series(tract).value_counts()
+        people = np.array([pop[t] / per_tract[t] for t in tract], dtype=float)
+        tilt = np.array([0.4 + 1.6 * hard[t] for t in tract])
+        cns05 = rng.multinomial(mfg, people * tilt / (people * tilt).sum())
+        other = rng.multinomial(all_jobs - mfg, people / people.sum())
+        c000 = cns05 + other
+        cols: dict[str, np.ndarray] = {"C000": c000}
+        sectors = [x for x in lodes.SECTORS if x != lodes.MANUFACTURING]
+        split = _split(rng, other, [_SECTOR_SHARE[x] for x in sectors])
+        for i, x in enumerate(sectors):
+            cols[x] = split[:, i]
+        cols[lodes.MANUFACTURING] = cns05
+        for names, shares in _MIX.values():
+            part = _split(rng, c000, shares)
+            for i, name in enumerate(names):
+                cols[name] = part[:, i]
+        edu = _split(rng, cols["CA02"] + cols["CA03"], _EDUCATION[1])
+        for i, name in enumerate(_EDUCATION[0]):
+            cols[name] = edu[:, i]
+        frame = pd.DataFrame(cols)
+        frame.insert(0, "h_geocode", codes)
+        frame["createdate"] = CREATEDATE
+        frames.append(frame[frame["C000"] > 0][RAC_HEADER])
+    return pd.concat(frames, ignore_index=True).sort_values("h_geocode", ignore_index=True)
+
+
 def wac_frame(region: Region, universe: Universe, year: int) -> pd.DataFrame:
     rng = np.random.default_rng(universe.seed + 43 + year)
     blocks = blocks_for(region, universe.seed)
@@ -124,7 +178,7 @@ def to_gzip_csv(frame: pd.DataFrame) -> bytes:
 
 def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
     written = []
-    for rf, year in zip(lodes.remote_files(region, dirs), lodes.years(region), strict=True):
+    for rf, year in zip(lodes.wac_files(region, dirs), lodes.years(region), strict=True):
         rf.dest.parent.mkdir(parents=True, exist_ok=True)
         rf.dest.write_bytes(to_gzip_csv(wac_frame(region, universe, year)))
         sample_rf = download.RemoteFile(
@@ -132,4 +186,11 @@ def build(region: Region, dirs: DataDirs, universe: Universe) -> list[Path]:
             vintage=f"{rf.vintage} (synthetic: the region's counties only, synthetic blocks)")
         download.record_sample(sample_rf)
         written.append(rf.dest)
+    (rf,) = lodes.rac_files(region, dirs)
+    rf.dest.parent.mkdir(parents=True, exist_ok=True)
+    rf.dest.write_bytes(to_gzip_csv(rac_frame(region, universe, lodes.years(region)[-1])))
+    download.record_sample(download.RemoteFile(
+        url=rf.url, dest=rf.dest, source=rf.source, kind=rf.kind,
+        vintage=f"{rf.vintage} (synthetic: the region's counties only, synthetic blocks)"))
+    written.append(rf.dest)
     return written

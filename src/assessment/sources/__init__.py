@@ -60,6 +60,9 @@ SOURCES: dict[str, str] = {
     "ccc_awards": "assessment.sources.ccc_awards",
     "top_cip": "assessment.sources.top_cip",
     "apprenticeship": "assessment.sources.apprenticeship",
+    "calenviroscreen": "assessment.sources.calenviroscreen",
+    "cejst": "assessment.sources.cejst",
+    "tract_relationship": "assessment.sources.tract_relationship",
 }
 
 

@@ -12,6 +12,12 @@ cached file is the same for any region in that state and the cache key (year, ta
 exactly what the file holds; :func:`read` with a region keeps the region's counties, its state
 and the nation.
 
+Census tracts (for the disadvantaged-communities lens) come one county at a time, for the
+tables in :data:`TRACT_TABLES`: ``...?get=NAME,group({table})&for=tract:*&in=state:{st}
+county:{cty}``, saved as ``.../acs5/{table}/tract_{st}{cty}.json``. They go to their own
+processed table (``acs_tract``); the county tables ``acs`` and ``acs_region`` are built from the
+county, state and nation files exactly as before. ACS releases from 2020 on use 2020 tracts.
+
 The tidy table is long: ``geoid, geo_level, name, table, variable, label, estimate, moe,
 estimate_flag, moe_flag``. The API writes its annotations as sentinel numbers (-666666666 and
 so on) in the estimate and margin columns, and as text in the ``EA``/``MA`` annotation columns;
@@ -63,6 +69,13 @@ TABLES = {
     "B21001": "Sex by age by veteran status for the civilian population 18 years and over",
     "B03002": "Hispanic or Latino origin by race",
 }
+
+# Tables asked for by census tract (a tract file per county): employment status, education,
+# language, poverty, disability, vehicles available and means of transportation to work.
+TRACT_TABLES = ["B23025", "B15003", "C16001", "B17001", "B18120", "B25044", "B08301"]
+# Tables read only by tract, with what they count (labels come from their variable lists).
+TRACT_ONLY = {"B25044": "Tenure by vehicles available (occupied housing units)"}
+ALL_TABLES = {**TABLES, **TRACT_ONLY}
 
 # The API's annotation values (census.gov, "Notes on ACS API Variable Types").
 ANNOTATIONS = {
@@ -147,15 +160,23 @@ def groups_path(dirs: DataDirs, year: int, table: str) -> Path:
     return table_dir(dirs, year) / "groups" / f"{table}.json"
 
 
-def data_path(dirs: DataDirs, year: int, table: str, geo: str, state: str) -> Path:
-    name = {"county": f"county_{state}.json", "state": f"state_{state}.json", "us": "us.json"}
+def data_path(dirs: DataDirs, year: int, table: str, geo: str, state: str,
+              county: str | None = None) -> Path:
+    """``county`` (5-digit FIPS) is needed for ``geo="tract"``: one file per county."""
+    name = {"county": f"county_{state}.json", "state": f"state_{state}.json", "us": "us.json",
+            "tract": f"tract_{county}.json"}
     return table_dir(dirs, year) / table / name[geo]
 
 
-def data_url(year: int, table: str, geo: str, state: str) -> str:
+def data_url(year: int, table: str, geo: str, state: str, county: str | None = None) -> str:
     where = {"county": f"for=county:*&in=state:{state}", "state": f"for=state:{state}",
-             "us": "for=us:1"}[geo]
+             "us": "for=us:1",
+             "tract": f"for=tract:*&in=state:{state}+county:{(county or '')[2:]}"}[geo]
     return f"{base_url(year)}?get=NAME,group({table})&{where}"
+
+
+def is_tract_file(path: Path) -> bool:
+    return path.name.startswith("tract_")
 
 
 def _geography_asked(geo: str, state: str) -> tuple:
@@ -171,18 +192,32 @@ def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     year, state = region.years.acs, region.state.fips
     vintage = f"ACS 5-year {year - 4}-{year}"
     files = []
-    for table in TABLES:
+    for table in ALL_TABLES:
         files.append(RemoteFile(
             url=f"{base_url(year)}/groups/{table}.json", dest=groups_path(dirs, year, table),
             source="Census ACS", vintage=f"{vintage}, {table} variable list", kind="json",
             params=key_params(), validate=read))
-        for geo in ("county", "state", "us"):
+        for geo in ("county", "state", "us") if table in TABLES else ():
             files.append(RemoteFile(
                 url=data_url(year, table, geo, state),
                 dest=data_path(dirs, year, table, geo, state), source="Census ACS",
                 vintage=f"{vintage}, {table}, {geo}", kind="json", params=key_params(),
                 validate=read, expect=_geography_asked(geo, state)))
+    files += tract_files(region, dirs)
     return files
+
+
+def tract_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
+    """Census tracts of each region county, for :data:`TRACT_TABLES`."""
+    year, state = region.years.acs, region.state.fips
+    vintage = f"ACS 5-year {year - 4}-{year}"
+    return [RemoteFile(url=data_url(year, table, "tract", state, county),
+                       dest=data_path(dirs, year, table, "tract", state, county),
+                       source="Census ACS", vintage=f"{vintage}, {table}, tracts of {county}",
+                       kind="json", params=key_params(), validate=read,
+                       expect=(expect("geography", "geo_level", "tract"),
+                               expect("county", "geoid", county, how="prefix")))
+            for table in TRACT_TABLES for county in region.county_fips]
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -356,7 +391,9 @@ def _tidy(frame: pd.DataFrame, path: Path, region: Region | None) -> pd.DataFram
     out = validate(out[TIDY_COLUMNS], SCHEMA, path)
     if region is not None:
         keep = ((out["geo_level"] == "nation") | (out["geoid"] == region.state.fips)
-                | out["geoid"].isin(region.county_fips))
+                | out["geoid"].isin(region.county_fips)
+                | (out["geo_level"].eq("tract") & out["geoid"].str[:5].isin(
+                    region.county_fips)))
         out = out[keep]
     return out
 
@@ -415,8 +452,12 @@ def region_totals(acs: pd.DataFrame, region: Region) -> pd.DataFrame:
 
 def process(region: Region, dirs: DataDirs) -> dict[str, pd.DataFrame]:
     """``acs``: every table for the region's counties, state and nation; ``acs_region``: the
-    counties summed, with margins of error."""
-    data = [rf.dest for rf in remote_files(region, dirs) if rf.dest.parent.name in TABLES]
+    counties summed, with margins of error; ``acs_tract``: the tract tables for the region's
+    census tracts."""
+    data = [rf.dest for rf in remote_files(region, dirs)
+            if rf.dest.parent.name in ALL_TABLES and not is_tract_file(rf.dest)]
     acs = read_many(data, region)
     acs.insert(0, "year", region.years.acs)
-    return {"acs": acs, "acs_region": region_totals(acs, region)}
+    tracts = read_many([rf.dest for rf in tract_files(region, dirs)], region)
+    tracts.insert(0, "year", region.years.acs)
+    return {"acs": acs, "acs_region": region_totals(acs, region), "acs_tract": tracts}

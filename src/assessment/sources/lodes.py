@@ -1,4 +1,5 @@
-"""LEHD Origin-Destination Employment Statistics (LODES 8), Workplace Area Characteristics.
+"""LEHD Origin-Destination Employment Statistics (LODES 8), Workplace and Residence Area
+Characteristics.
 
 File: ``https://lehd.ces.census.gov/data/lodes/LODES8/{st}/wac/{st}_wac_S000_JT00_{year}.csv.gz``
 (all jobs, all workers; gzip CSV, one row per 2020 census block with jobs), landing at
@@ -13,6 +14,12 @@ The worker-mix columns count **all jobs in the block, not manufacturing jobs**: 
 cross worker characteristics with industry in the WAC files. The tidy columns say so in their
 names (``all_jobs_age_55_plus``...); only ``manufacturing_jobs`` (``CNS05``) is specific to the
 sector. Blocks are summed to tracts (first 11 digits) and counties (first 5).
+
+Residence Area Characteristics (RAC), ``.../LODES8/{st}/rac/{st}_rac_S000_JT00_{year}.csv.gz``
+for the latest LODES year, have the same columns keyed by ``h_geocode`` (the block where the
+worker lives) and without the firm age and size columns: there ``all_jobs`` counts the jobs
+held by the block's residents and ``manufacturing_jobs`` (``CNS05``) the residents working in
+manufacturing, wherever the job is. They go to ``lodes_rac_tract``.
 
 LODES publishes no suppression flags: block counts are protected by noise infusion and synthetic
 data instead, so small counts are approximate. The reader checks LODES's own identities (each
@@ -39,12 +46,13 @@ from assessment.sources import SourceInfo
 
 INFO = SourceInfo(
     agency="U.S. Census Bureau, LEHD program",
-    dataset="LODES 8 Workplace Area Characteristics (WAC), all jobs",
-    files="lehd.ces.census.gov/data/lodes/LODES8/{st}/wac/{st}_wac_S000_JT00_{year}.csv.gz",
+    dataset="LODES 8 Workplace and Residence Area Characteristics (WAC, RAC), all jobs",
+    files="lehd.ces.census.gov/data/lodes/LODES8/{st}/{wac,rac}/{st}_{wac,rac}_S000_JT00_{year}"
+          ".csv.gz",
     vintage="analysis years of the region file up to the latest LODES year",
     licence="Public domain (U.S. government work)",
     saved_under="data/raw/census/lodes/",
-    used_by="02-workforce (where manufacturing jobs are: tract map)",
+    used_by="02-workforce (where manufacturing jobs are, and where their workers live)",
     access="no key",
 )
 AGENCY, DATASET = "census", "lodes"
@@ -93,9 +101,11 @@ PARTITIONS = {
     "sex": ["CS01", "CS02"],
 }
 COUNTS = list(RENAME.values())
+RAC_REQUIRED = ["h_geocode", *REQUIRED[1:]]
 TIDY_COLUMNS = ["block", "tract", "county", "year", *COUNTS, "createdate"]
 FILE_NAME = re.compile(
-    r"^(?P<st>[a-z]{2})_wac_(?P<segment>S\w{3})_(?P<job_type>JT\d{2})_(?P<year>\d{4})\.csv(\.gz)?$")
+    r"^(?P<st>[a-z]{2})_(?P<part>wac|rac)_(?P<segment>S\w{3})_(?P<job_type>JT\d{2})_"
+    r"(?P<year>\d{4})\.csv(\.gz)?$")
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -124,21 +134,21 @@ def years(region: Region) -> list[int]:
     return span or [LATEST_YEAR]
 
 
-def file_name(state_abbr: str, year: int) -> str:
-    return f"{state_abbr.lower()}_wac_{SEGMENT}_{JOB_TYPE}_{year}.csv.gz"
+def file_name(state_abbr: str, year: int, part: str = "wac") -> str:
+    return f"{state_abbr.lower()}_{part}_{SEGMENT}_{JOB_TYPE}_{year}.csv.gz"
 
 
-def url_for(state_abbr: str, year: int) -> str:
+def url_for(state_abbr: str, year: int, part: str = "wac") -> str:
     st = state_abbr.lower()
-    return f"{BASE_URL}/{st}/wac/{file_name(st, year)}"
+    return f"{BASE_URL}/{st}/{part}/{file_name(st, year, part)}"
 
 
-def path_for(dirs: DataDirs, state_abbr: str, year: int) -> Path:
+def path_for(dirs: DataDirs, state_abbr: str, year: int, part: str = "wac") -> Path:
     st = state_abbr.lower()
-    return dirs.source_dir(AGENCY, DATASET) / VERSION / st / "wac" / file_name(st, year)
+    return dirs.source_dir(AGENCY, DATASET) / VERSION / st / part / file_name(st, year, part)
 
 
-def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
+def wac_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
     abbr = region.state.abbr
     return [RemoteFile(url=url_for(abbr, y), dest=path_for(dirs, abbr, y), source="LEHD LODES",
                        vintage=f"{VERSION} WAC {SEGMENT} {JOB_TYPE}, {y} jobs", kind="gz",
@@ -146,6 +156,20 @@ def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
                        # the body states each block's state; its year only the file name says
                        expect=(expect("state", "block", region.state.fips, how="prefix"),))
             for y in years(region)]
+
+
+def rac_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
+    """Residence area characteristics for the latest LODES year of the analysis span."""
+    abbr, y = region.state.abbr, years(region)[-1]
+    return [RemoteFile(url=url_for(abbr, y, "rac"), dest=path_for(dirs, abbr, y, "rac"),
+                       source="LEHD LODES",
+                       vintage=f"{VERSION} RAC {SEGMENT} {JOB_TYPE}, {y} jobs by home block",
+                       kind="gz", validate=read,
+                       expect=(expect("state", "block", region.state.fips, how="prefix"),))]
+
+
+def remote_files(region: Region, dirs: DataDirs) -> list[RemoteFile]:
+    return wac_files(region, dirs) + rac_files(region, dirs)
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -166,7 +190,8 @@ def _open_text(path: Path) -> io.StringIO:
 
 
 def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
-    """One WAC file (gzip or plain CSV): one row per block, with its tract and county."""
+    """One WAC or RAC file (gzip or plain CSV): one row per block (of work, or of residence),
+    with its tract and county."""
     path = Path(path)
     try:
         raw = pd.read_csv(_open_text(path), dtype=str, keep_default_na=False)
@@ -174,7 +199,9 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
         raise InputError(Problem(str(path), None, None, None,
                                  f"not a readable CSV: {exc}")) from None
     raw.index = file_rows(len(raw))
-    require_columns(raw.columns, REQUIRED, path, "LODES WAC")
+    rac = "h_geocode" in raw.columns and "w_geocode" not in raw.columns
+    required = RAC_REQUIRED if rac else REQUIRED
+    require_columns(raw.columns, required, path, "LODES RAC" if rac else "LODES WAC")
     if raw.empty:
         raise InputError(Problem(str(path), None, None, None, "file has a header but no rows"))
 
@@ -202,7 +229,7 @@ def read(path: str | Path, region: Region | None = None) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
 
-    block = raw["w_geocode"].str.strip().str.zfill(15)
+    block = raw[required[0]].str.strip().str.zfill(15)
     out = pd.DataFrame({"block": block, "tract": block.str[:11], "county": block.str[:5]},
                        index=raw.index)
     m = FILE_NAME.match(path.name)
@@ -228,8 +255,12 @@ def summarise(blocks: pd.DataFrame, level: str) -> pd.DataFrame:
 
 def process(region: Region, dirs: DataDirs) -> dict[str, pd.DataFrame]:
     """``lodes_wac_tract`` and ``lodes_wac_county``: jobs, manufacturing jobs and the all-jobs
-    worker mix for the region's counties."""
-    frames = [read(rf.dest, region) for rf in remote_files(region, dirs)]
+    worker mix for the region's counties; ``lodes_rac_tract``: the same by the tract where the
+    workers live."""
+    frames = [read(rf.dest, region) for rf in wac_files(region, dirs)]
     blocks = pd.concat(frames, ignore_index=True)
+    homes = pd.concat([read(rf.dest, region) for rf in rac_files(region, dirs)],
+                      ignore_index=True)
     return {"lodes_wac_tract": summarise(blocks, "tract"),
-            "lodes_wac_county": summarise(blocks, "county")}
+            "lodes_wac_county": summarise(blocks, "county"),
+            "lodes_rac_tract": summarise(homes, "tract")}
