@@ -26,8 +26,9 @@ def test_edd_applies_in_california_only(region):
     assert sources.applies("edd_ces", region) and sources.applies("edd_projections", region)
     assert sources.why_not("edd_ces", ohio) == "covers California only, not Ohio"
     assert "edd_projections" not in sources.active(ohio)
-    # the state's own agencies' files: EDD's, and the community colleges' DataMart and TOP codes
-    california_only = {"edd_ces", "edd_projections", "ccc_awards", "top_cip"}
+    # the state's own agencies' files: EDD's, the community colleges' DataMart and TOP codes,
+    # CalEnviroScreen and SB 535
+    california_only = {"edd_ces", "edd_projections", "ccc_awards", "top_cip", "calenviroscreen"}
     assert set(sources.SOURCES) - set(sources.active(ohio)) == california_only
     assert set(sources.active(region)) == set(sources.SOURCES)
 
