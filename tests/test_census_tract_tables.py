@@ -66,10 +66,18 @@ def test_tract_files_one_per_county_and_table(region, dirs, monkeypatch):
 def test_tract_download_and_key_page(region, dirs, fast_http, monkeypatch):
     monkeypatch.setenv("CENSUS_API_KEY", "k")
     f = next(f for f in acs.tract_files(region, dirs) if f.dest.parent.name == "B25044")
-    body = "[" + ",\n".join(json.dumps(r) for r in B25044) + "]"
+    # the API answers for the county asked for; a body holding another county's tract is
+    # not the file asked for and is refused, nothing saved
+    mixed = "[" + ",\n".join(json.dumps(r) for r in B25044) + "]"
+    responses.get(f.url.split("?")[0], body=mixed, content_type="application/json")
+    with pytest.raises(download.FetchFailed, match="county in the file is not the 06019"):
+        download.fetch([f])
+    assert not f.dest.exists()
+    responses.reset()
+    body = "[" + ",\n".join(json.dumps(r) for r in B25044[:3]) + "]"
     responses.get(f.url.split("?")[0], body=body, content_type="application/json")
     download.fetch([f])
-    assert acs.read(f.dest)["geoid"].nunique() == 3
+    assert acs.read(f.dest)["geoid"].nunique() == 2
     g = next(x for x in acs.tract_files(region, dirs) if x.dest.parent.name == "B23025")
     responses.get(g.url.split("?")[0], status=302,
                   headers={"Location": "https://api.census.gov/data/invalid_key.html"})
