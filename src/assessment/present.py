@@ -84,9 +84,32 @@ def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> st
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def table_meta(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
+               formats: Mapping[str, str] | None = None, key: str | None = None,
+               workbook: pd.DataFrame | None = None,
+               symbols: Mapping[str, str] | None = None) -> dict:
+    """The metadata a table carries for the report and its Excel workbook: caption, source,
+    note, the display ``formats`` (``str.format`` strings by column, as the report applies
+    them) and the table itself. ``workbook`` is the frame the workbook shows instead where the
+    report shows text for numbers (an estimate with its interval as "1,535 (0–3,815)": there
+    the estimate and its bounds are separate numeric columns), with an agency's symbol in a
+    withheld or top-coded cell; ``symbols`` says what each symbol in the table means."""
+    meta = {"kind": "table", "caption": caption, "source": source, "note": note,
+            "key": key or caption[:31], "formats": dict(formats or {}),
+            "data": df.to_json(orient="split", date_format="iso")}
+    if workbook is not None:
+        meta["workbook"] = workbook.to_json(orient="split", date_format="iso")
+    if symbols:
+        meta["symbols"] = dict(symbols)
+    return meta
+
+
 def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
-          formats: Mapping[str, str] | None = None, key: str | None = None) -> None:
-    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook. An
+          formats: Mapping[str, str] | None = None, key: str | None = None,
+          workbook: pd.DataFrame | None = None,
+          symbols: Mapping[str, str] | None = None) -> None:
+    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook;
+    ``workbook`` and ``symbols`` are for that sheet alone (see :func:`table_meta`). An
     :class:`Omitted` in place of the table shows its one sentence instead."""
     if isinstance(df, Omitted):
         return omitted(df, caption)
@@ -95,9 +118,8 @@ def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = Non
     if note:
         parts.append(f'<p class="note">Note: {html.escape(note)}</p>')
     parts.append("</figure>")
-    meta = {"assessment": {"kind": "table", "caption": caption, "source": source,
-                           "key": key or caption[:31],
-                           "data": df.to_json(orient="split", date_format="iso")}}
+    meta = {"assessment": table_meta(df, caption, source, note=note, formats=formats, key=key,
+                                     workbook=workbook, symbols=symbols)}
     display(HTML("".join(parts)), metadata=meta)
 
 

@@ -228,18 +228,31 @@ def show_coverage(ctx: Context) -> None:
                        "manufacturing employment in QCEW. A dash marks a suppressed cell.")
 
 
-def demand(ctx: Context, top: int = 15) -> pd.DataFrame:
-    """Weighted regional totals by occupation: vacancies, hires, retirements, 95% CIs."""
+DEMAND_MEASURES = [("vacancies", "Vacancies now"), ("hires_12m", "Hires, 12 months"),
+                   ("hires_3y", "Hires, 3 years"), ("retirements_5y", "Retirements, 5 years")]
+CI_LOW, CI_HIGH = ": 95% CI low", ": 95% CI high"  # suffixes of the workbook's bound columns
+
+
+def demand(ctx: Context, top: int = 15, *, numeric: bool = False) -> pd.DataFrame:
+    """Weighted regional totals by occupation: vacancies, hires, retirements, 95% CIs.
+
+    The report's table shows each estimate with its interval as text; with ``numeric`` the
+    estimate and its bounds are three numeric columns each (the workbook's table), and an
+    estimate the disclosure rule withholds is :data:`WITHHELD` in all three."""
     d = design(ctx)
     occ = ctx.occupations[ctx.occupations["respondent_id"].isin(d.weights["respondent_id"])]
     est = weighting.estimate_totals(d, occ, ctx.rule)
     wide = {}
-    for measure, label in [("vacancies", "Vacancies now"), ("hires_12m", "Hires, 12 months"),
-                           ("hires_3y", "Hires, 3 years"),
-                           ("retirements_5y", "Retirements, 5 years")]:
+    for measure, label in DEMAND_MEASURES:
         e = est[est["measure"] == measure].set_index("soc")
-        wide[label] = e.apply(lambda r: _with_ci(r["estimate"], r["ci_low"], r["ci_high"]),
-                              axis=1)
+        if numeric:
+            for suffix, col in (("", "estimate"), (CI_LOW, "ci_low"), (CI_HIGH, "ci_high")):
+                wide[label + suffix] = pd.Series(
+                    [WITHHELD if pd.isna(r["estimate"]) else float(r[col])
+                     for _, r in e.iterrows()], index=e.index, dtype=object)
+        else:
+            wide[label] = e.apply(lambda r: _with_ci(r["estimate"], r["ci_low"],
+                                                     r["ci_high"]), axis=1)
         if measure == "hires_3y":
             order = e["estimate"]
             reporting = e["reporting"]
@@ -254,6 +267,9 @@ def demand(ctx: Context, top: int = 15) -> pd.DataFrame:
     return shown.drop(columns=["_order", "_total"]).reset_index(drop=True)
 
 
+WITHHELD = "withheld"  # a survey cell the disclosure rule withholds, in the workbook
+
+
 def _with_ci(est, low, high) -> str:
     if pd.isna(est):
         return "—"
@@ -263,6 +279,7 @@ def _with_ci(est, low, high) -> str:
 def show_demand(ctx: Context) -> None:
     if not ctx.has_employers:
         return _no_employers(ctx)
+    numeric = demand(ctx, numeric=True)
     present.table(demand(ctx), caption="Estimated regional hiring demand by occupation "
                   "(weighted totals, 95% confidence intervals)", source=ctx.source("employer")
                   + "; weighted to BLS QCEW establishments by subsector and size class",
@@ -270,7 +287,11 @@ def show_demand(ctx: Context) -> None:
                   note="Occupations ranked by expected hires over 3 years; the 15 largest are "
                        "shown. Each figure is a weighted estimate for all manufacturing "
                        "establishments in the region, with its 95% confidence interval. "
-                       "A dash marks an estimate suppressed by the disclosure rule.")
+                       "A dash marks an estimate suppressed by the disclosure rule.",
+                  workbook=numeric,
+                  formats={c: "{:,.0f}" for c in numeric.columns if c != "Occupation"},
+                  symbols={WITHHELD: "withheld: an estimate suppressed by the survey's "
+                                     "disclosure rule (a dash in the report)"})
 
 
 def _protect_each(contrib: pd.DataFrame, rule, key: str, levels: list[str]) -> pd.Series:
