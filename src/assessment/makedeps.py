@@ -125,8 +125,10 @@ class Graph:
             return self._cache[module]
         tree = ast.parse(self.modules[module].read_text(encoding="utf-8"))
         mods = set().union(*(self._resolve(n) for n in self._imported_names(tree, module)))
-        data = {f for name in self._folder_names(tree)
-                for f in _files(self.folders[name])}
+        # paths.py only says where things are; the modules that read its constants depend
+        # on the files they name.
+        names = self._folder_names(tree) if module != f"{PACKAGE}.paths" else set()
+        data = {f for name in names for f in _files(self.folders[name])}
         self._cache[module] = frozenset(mods - {module}), frozenset(data)
         return self._cache[module]
 

@@ -36,6 +36,7 @@ BUILDERS: dict[str, str] = {
     "calenviroscreen": "assessment.sample.calenviroscreen",
     "cejst": "assessment.sample.cejst",
     "tract_relationship": "assessment.sample.tract_relationship",
+    "recommendations": "assessment.sample.recommendations",
 }
 
 
