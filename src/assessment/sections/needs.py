@@ -1167,7 +1167,7 @@ def lead(ctx: Context) -> dict:
                  "statement": n.statement, "rests_on": n.rests_on, "evidence": n.evidence}
                 for n in top],
         "recommendations": recs,
-        "actions": {a.value: ACTION_TITLES[a] for a in Action},
+        "actions": [[a.value, ACTION_TITLES[a]] for a in Action],  # a list: keeps order
         "status": ctx.recommendations.status if ctx.recommendations else None,
         "note": ctx.recommendations.note if ctx.recommendations else missing_sentence(ctx),
         "flags": flags(ctx),
