@@ -52,6 +52,7 @@ from assessment.needs_config import (
 )
 from assessment.paths import Mode
 from assessment.region import Region, load_region
+from assessment.sections.occupations import dollars
 from assessment.survey import disclosure
 
 PUBLIC, SURVEYS, BOTH, WEAK = "public data", "surveys", "both agree", "weak"
@@ -619,15 +620,15 @@ def rule_jobquality_entry_pay(inp: Inputs, rid: str, rule: Rule, rules: NeedsRul
         if pd.notna(getattr(r, "pct25_ratio", math.nan)):
             public = r.pct25_ratio < limit
             parts.append(f"the regional 25th-percentile wage, where new workers usually start, "
-                         f"is ${r.h_pct25:.2f} an hour, {_pct(r.pct25_ratio * 100)} of the "
-                         f"family-sustaining ${inp.fs_hourly:.2f} (OEWS)")
+                         f"is {dollars(r.h_pct25)} an hour, {_pct(r.pct25_ratio * 100)} of "
+                         f"the family-sustaining {dollars(inp.fs_hourly)} (OEWS)")
             keys.append("occ_priority")
         survey, weak = None, False
         if wages is not None and r.soc in wages.index:
             w = wages.loc[r.soc]
             survey = float(w["start"]) < inp.fs_hourly * limit
             weak = float(w["employers"]) < ev.weak_min_respondents.value
-            parts.append(f"employers report a median starting wage of ${w['start']:.2f} "
+            parts.append(f"employers report a median starting wage of {dollars(w['start'])} "
                          f"({_n(w['employers'])} employers"
                          + ("; the survey does not confirm it" if public and not survey else "")
                          + ")")
