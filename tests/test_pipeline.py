@@ -118,6 +118,35 @@ def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
     assert "Page 2 of" in text
 
 
+def test_needs_chapter_ran_and_the_summary_leads_with_needs(sample_root):
+    executed = json.loads((sample_root / "reports/executed" / SLUG / "sample"
+                           / "05-needs-and-recommendations.ipynb").read_text())
+    kinds = [o.get("metadata", {}).get("assessment", {}).get("kind")
+             for c in executed["cells"] for o in c.get("outputs", [])]
+    assert "lead" in kinds and kinds.count("table") >= 5
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
+    summary = html[html.index('<h1 id="summary">'):]
+    summary = summary[:summary.index("</section>")]
+    # the first heading of the summary is the needs, then the recommendations, then chapters
+    headings = re.findall(r"<h2>(.*?)</h2>", summary)
+    assert headings[:3] == ["What the region needs",
+                            "What the partnership recommends (sample)", "Findings by chapter"]
+    assert summary.index("What the region needs") < summary.index("Industry profile")
+    assert "SAMPLE." in summary  # the sample recommendations say so
+
+
+def test_council_brief_has_four_to_six_pages_each_with_the_sample_mark(sample_root):
+    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-brief-sample.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    assert 4 <= len(pages) <= 6
+    assert all(SAMPLE_MARK in page for page in pages)
+    text = " ".join(" ".join(pages).split())
+    for part in ("what the region needs", "Priority occupations and their training gap",
+                 "What the partnership recommends", "Where to read more",
+                 "needs-assessment-sample.pdf", "needs-assessment-sample.xlsx"):
+        assert part in text, part
+
+
 def test_report_shows_no_code(sample_root):
     html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     assert "import " not in html
@@ -215,8 +244,9 @@ def test_no_survey_secret_reaches_any_output(sample_root):
     planted = [p for p in surveys.rglob("*-export.csv")]
     assert len(planted) == 2 and all(_leaks(p.read_text()) for p in planted)
     assert _scan(sample_root, surveys) == []
-    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-sample.pdf")
-    assert not _leaks(" ".join(p.extract_text() for p in reader.pages))
+    for name in ("needs-assessment-sample.pdf", "needs-assessment-brief-sample.pdf"):
+        reader = PdfReader(sample_root / "reports" / SLUG / name)
+        assert not _leaks(" ".join(p.extract_text() for p in reader.pages))
 
 
 def _pdf_text(root: Path, slug: str) -> tuple[int, str]:

@@ -176,3 +176,20 @@ def caveat(text: str | Omitted | None) -> None:
         return omitted(text, "caveat")
     display(HTML(f'<div class="caveat"><strong>Caveat.</strong> {html.escape(text)}</div>'),
             metadata={"assessment": {"kind": "caveat", "text": text}})
+
+
+def lead(content: Mapping) -> None:
+    """What the executive summary and the council brief lead with: the top needs and the
+    recommendations (``sections.needs.lead``). The notebook shows them as a short list; the
+    report leaves them out of the chapter (its tables say it in full) and puts them at the
+    head of the executive summary and in the brief."""
+    lines = ["**What the region needs, first**", ""]
+    lines += [f"- **{n['title']}** ({n['evidence']}): {n['statement']}" for n in content["top"]]
+    if content.get("recommendations"):
+        lines += ["", "**Recommendations**", ""]
+        lines += [f"- {r['id']}: {r['Recommendation']} ({r['Check']})"
+                  for r in content["recommendations"]]
+    else:
+        lines += ["", str(content.get("note", ""))]
+    display(Markdown("\n".join(lines)),
+            metadata={"assessment": {"kind": "lead", "content": dict(content)}})

@@ -2,9 +2,11 @@
 
 No code is shown: only Markdown cells and the outputs notebooks made with
 :mod:`assessment.present`. A title page, contents with page numbers, an executive summary
-gathered from every notebook's key findings, numbered chapters, figures and tables (numbered by
+that leads with the needs and recommendations of the needs chapter and then gathers every
+notebook's key findings, numbered chapters, figures and tables (numbered by
 the stylesheet), and a sources appendix generated from the raw-data manifests and each source's
-:class:`~assessment.sources.SourceInfo`. A sample report carries a mark on every page.
+:class:`~assessment.sources.SourceInfo`; beside it the council brief (:mod:`assessment.brief`).
+A sample report carries a mark on every page.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 import mistune
 import pandas as pd
 
-from assessment import download, paths, sources
+from assessment import brief, download, paths, sources
 from assessment.paths import Mode
 from assessment.present import table_html
 from assessment.region import Region
@@ -46,6 +48,7 @@ class Chapter:
     # each table's metadata from present.table_meta (caption, source, note, formats, ...),
     # in the order of ``tables``: the workbook reads its sheets from it
     table_meta: list[dict] = field(default_factory=list)
+    lead: dict | None = None  # top needs and recommendations (present.lead, chapter 5)
 
 
 def _skip(cell) -> bool:
@@ -86,6 +89,9 @@ def _output_html(output, chapter: Chapter) -> str:
     data = output.get("data", {})
     meta = output.get("metadata", {}).get("assessment", {})
     kind = meta.get("kind")
+    if kind == "lead":  # the executive summary and the brief lead with it; not the chapter
+        chapter.lead = meta.get("content")
+        return ""
     if kind == "findings":
         chapter.findings.extend(meta.get("items", []))
         return f'<div class="findings">{_md(_as_text(data.get("text/markdown", "")))}</div>'
@@ -358,6 +364,7 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
         summary.append(f'<div class="caveat"><strong>{SAMPLE_MARK}.</strong> This report was '
                        "built from the synthetic sample bundle to show what the assessment "
                        "produces; none of its findings describes the real region.</div>")
+    summary.append(brief.summary_lead(chapters))  # the needs and recommendations come first
     for ch in chapters:
         if ch.findings:
             summary.append(f"<h2>{html.escape(ch.title)}</h2><ul>"
@@ -418,4 +425,5 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
                           title=f"{TITLE}: {region.name}, tables of the report")
     (rp.executed_dir / "tables.json").write_text(json.dumps(
         {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
-    return [rp.html, rp.pdf, xlsx]
+    council = brief.write_brief(chapters, executed, mode, region, _build_date())
+    return [rp.html, rp.pdf, xlsx, council]

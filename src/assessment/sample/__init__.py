@@ -37,6 +37,7 @@ BUILDERS: dict[str, str] = {
     "cejst": "assessment.sample.cejst",
     "tract_relationship": "assessment.sample.tract_relationship",
     "unionstats": "assessment.sample.unionstats",
+    "recommendations": "assessment.sample.recommendations",
 }
 
 

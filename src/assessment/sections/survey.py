@@ -233,15 +233,21 @@ DEMAND_MEASURES = [("vacancies", "Vacancies now"), ("hires_12m", "Hires, 12 mont
 CI_LOW, CI_HIGH = ": 95% CI low", ": 95% CI high"  # suffixes of the workbook's bound columns
 
 
+def demand_estimates(ctx: Context) -> pd.DataFrame:
+    """Weighted regional totals by occupation and in total, as numbers (one row per measure
+    and occupation; :func:`assessment.survey.weighting.estimate_totals`)."""
+    d = design(ctx)
+    occ = ctx.occupations[ctx.occupations["respondent_id"].isin(d.weights["respondent_id"])]
+    return weighting.estimate_totals(d, occ, ctx.rule)
+
+
 def demand(ctx: Context, top: int = 15, *, numeric: bool = False) -> pd.DataFrame:
     """Weighted regional totals by occupation: vacancies, hires, retirements, 95% CIs.
 
     The report's table shows each estimate with its interval as text; with ``numeric`` the
     estimate and its bounds are three numeric columns each (the workbook's table), and an
     estimate the disclosure rule withholds is :data:`WITHHELD` in all three."""
-    d = design(ctx)
-    occ = ctx.occupations[ctx.occupations["respondent_id"].isin(d.weights["respondent_id"])]
-    est = weighting.estimate_totals(d, occ, ctx.rule)
+    est = demand_estimates(ctx)
     wide = {}
     for measure, label in DEMAND_MEASURES:
         e = est[est["measure"] == measure].set_index("soc")
@@ -368,7 +374,7 @@ def skill_gaps(ctx: Context) -> pd.DataFrame:
                            ignore_index=True)
 
 
-def hard_to_fill(ctx: Context, top: int = 12) -> pd.DataFrame:
+def hard_to_fill(ctx: Context, top: int | None = 12) -> pd.DataFrame:
     """Occupations employers call hard to fill: employers listing it, and how many say so."""
     occ = ctx.occupations.dropna(subset=["soc"])
     listed = occ[["respondent_id", "soc"]].drop_duplicates().assign(value=1.0)
@@ -383,8 +389,9 @@ def hard_to_fill(ctx: Context, top: int = 12) -> pd.DataFrame:
     out["Share (%)"] = (out["Say it is hard to fill"] / out["Employers with the occupation"]
                         * 100).astype("Float64")
     out = out.dropna(subset=["Share (%)"])
-    return out.sort_values(["Share (%)", "Employers with the occupation"],
-                           ascending=False, ignore_index=True).head(top)
+    out = out.sort_values(["Share (%)", "Employers with the occupation"],
+                          ascending=False, ignore_index=True)
+    return out if top is None else out.head(top)
 
 
 def apprenticeship_interest(ctx: Context) -> pd.DataFrame:
@@ -414,7 +421,7 @@ def _share_bars(table: pd.DataFrame, label: str, title: str) -> plt.Figure:
                                    fmt="{:.0f}%")
 
 
-def wages(ctx: Context, top: int = 15) -> pd.DataFrame:
+def wages(ctx: Context, top: int | None = 15) -> pd.DataFrame:
     """Survey starting and typical wages against OEWS for the same occupation and area.
 
     Each establishment's occupation rows are joined to the OEWS estimates of the metro area
@@ -436,7 +443,8 @@ def wages(ctx: Context, top: int = 15) -> pd.DataFrame:
     })
     out["Starting wage reaches family-sustaining"] = (
         out["Median starting wage ($/h)"].astype("Float64") >= threshold)
-    return out.sort_values("Employers", ascending=False, ignore_index=True).head(top)
+    out = out.sort_values("Employers", ascending=False, ignore_index=True)
+    return out if top is None else out.head(top)
 
 
 def show_wages(ctx: Context) -> None:
