@@ -135,6 +135,31 @@ def test_needs_chapter_ran_and_the_summary_leads_with_needs(sample_root):
     assert "SAMPLE." in summary  # the sample recommendations say so
 
 
+def test_needs_chapter_shows_the_states_union_coverage_as_the_raw_table_has_it(sample_root):
+    """The California private-manufacturing row of the (sample) unionstats state workbook,
+    worked out by hand from its persons columns, is what the needs chapter's table shows."""
+    import math
+
+    import openpyxl
+
+    raw = sorted((sample_root / "data/sample" / SLUG / "raw/unionstats/state").glob("*.xlsx"))
+    ws = openpyxl.load_workbook(raw[-1], read_only=True, data_only=True).active
+    row = next(r for r in ws.iter_rows(values_only=True)
+               if r[1] == "California" and str(r[2]).startswith("Priv. Manuf"))
+    obs, emp, members, covered = row[3], row[4], row[5], row[6]
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
+    table = html[html.index("Union membership and contract coverage in manufacturing"):]
+    table = table[:table.index("</table>")]
+    for measure, persons in (("Union members", members), ("Covered by a union contract",
+                                                          covered)):
+        p = persons / emp
+        margin = 196 * math.sqrt(p * (1 - p) / obs)
+        cells = (f"<td>{measure}</td><td class=\"num\">{100 * p:.1f}</td>"
+                 f"<td class=\"num\">{margin:.1f}</td><td class=\"num\">{obs:,}</td>")
+        assert cells in table, measure
+    assert "With a collective bargaining agreement (some or all workers)" in table
+
+
 def test_council_brief_has_four_to_six_pages_each_with_the_sample_mark(sample_root):
     reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-brief-sample.pdf")
     pages = [p.extract_text() for p in reader.pages]
@@ -227,7 +252,7 @@ def test_workbook_sheets_read_like_the_reports_tables(sample_root):
                       for s in ("", ": 95% CI low", ": 95% CI high"))
     shown = [r for r in rows if isinstance(r[est].value, float | int)]
     assert shown and all(r[low].value <= r[est].value <= r[high].value for r in shown)
-    fig = page[page.index("Estimated regional hiring demand by occupation"):]
+    fig = page[page.index("<figcaption>Estimated regional hiring demand by occupation"):]
     dashes = fig[:fig.index("</table>")].count("<td>—</td>")
     marked = sum(r[j].value == "withheld" for r in rows
                  for j, n in enumerate(names) if n in ("Vacancies now", "Hires, 12 months",

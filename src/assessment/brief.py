@@ -184,28 +184,27 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
                      + "".join(_figure(*f) for f in gap_fig) + "</section>")
     else:
         figs = gap_fig + figs
+    if figs:
+        parts.append('<section class="page"><h2>Who works in manufacturing, and where</h2>'
+                     + "".join(_figure(*f) for f in figs) + "</section>")
     if lead:
         status = f" ({lead['status']})" if lead.get("status") else ""
         parts.append(f'<section class="page"><h2>What the partnership recommends{_e(status)}'
                      "</h2>" + (f"<p>{_e(lead['note'])}</p>" if lead.get("recommendations")
                                 else "") + _recommendation_items(lead) + _flags(lead)
                      + "</section>")
-    if figs:
-        parts.append('<section class="page"><h2>Who works in manufacturing, and where</h2>'
-                     + "".join(_figure(*f) for f in figs) + "</section>")
-    where = [rp.pdf, rp.html, rp.xlsx]
-    parts.append('<section class="more"><h2>Where to read more</h2><ul>'
-                 + "".join(f"<li><code>{_e(str(p.relative_to(paths.ROOT)))}</code>: "
-                           f"{w}</li>" for p, w in zip(where, (
-                               "the full report: every chapter, table, method and source",
-                               "the same report as a web page",
-                               "the workbook: every table of the report, one sheet each"),
-                               strict=True))
-                 + "</ul><p>Every number in this brief is the full report's, from the same "
-                 "files (listed with their retrieval dates and checksums in its sources "
-                 "appendix). The rules that turn figures into needs are in "
-                 "<code>config/needs.yml</code>; the recommendations in "
-                 f"<code>{_e(_recs_where(mode, region))}</code>.</p></section>")
+    def code(p: Path) -> str:
+        return f"<code>{_e(str(p.relative_to(paths.ROOT)))}</code>"
+
+    parts.append('<section class="more"><h2>Where to read more</h2>'
+                 f"<p>The full report, {code(rp.pdf)} (and as a web page, {code(rp.html)}), "
+                 "has every chapter, table, method and source; the workbook, "
+                 f"{code(rp.xlsx)}, every table of the report, one sheet each. Every number "
+                 "in this brief is the full report's, from the same files (its sources appendix "
+                 "lists them). The rules that turn "
+                 "figures into needs are in <code>config/needs.yml</code>; the "
+                 f"recommendations in <code>{_e(_recs_where(mode, region))}</code>.</p>"
+                 "</section>")
     parts.append("</body></html>")
     return "".join(parts)
 
