@@ -259,6 +259,20 @@ def test_workbook_sheets_read_like_the_reports_tables(sample_root):
                                                        "Hires, 3 years",
                                                        "Retirements, 5 years"))
     assert marked == dashes
+    # the survey tables' withheld cells: each of the report's dashes is "withheld" here,
+    # with its flag beside it
+    for key, caption in (("survey_coverage", "Employer survey respondents and their coverage"),
+                         ("union_needs", "What union locals report about their members")):
+        names, rows = _sheet_rows(wb[next(n for n in tables if n.endswith(key))])
+        fig = page[page.index(f"<figcaption>{caption}"):]
+        dashes = len(re.findall(r"<td[^>]*>—</td>", fig[:fig.index("</table>")]))
+        data = [j for j, n in enumerate(names) if not n.endswith(" flag")]
+        marked = [(r, j) for r in rows for j in data if r[j].value == "withheld"]
+        assert dashes and len(marked) == dashes, key
+        for r, j in marked:  # the flag column after it (one flag for neighbours withheld
+            # in the same rows, such as an estimate and its interval)
+            flag = next(k for k in range(j + 1, len(names)) if names[k].endswith(" flag"))
+            assert r[flag].value == "withheld", (key, r[0].value, names[j])
 
 
 def test_no_survey_secret_reaches_any_output(sample_root):

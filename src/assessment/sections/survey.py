@@ -217,13 +217,36 @@ def coverage(ctx: Context) -> pd.DataFrame:
     return out
 
 
+WITHHELD = "withheld"  # a survey cell the disclosure rule withholds, in the workbook
+
+
+def withheld_marks(frame: pd.DataFrame, columns: list[str],
+                   withheld: pd.Series | None = None) -> pd.DataFrame:
+    """The workbook's copy of a survey table: in ``columns``, each cell the disclosure rule
+    withheld (missing; or, given ``withheld``, missing on the rows it marks) reads
+    :data:`WITHHELD`, so the workbook shows the survey's symbol and its flag, never a blank."""
+    out = frame.copy()
+    for c in columns:
+        hidden = out[c].isna() if withheld is None else out[c].isna() & withheld
+        out[c] = out[c].astype(object).where(~hidden, WITHHELD)
+    return out
+
+
+WITHHELD_SYMBOLS = {WITHHELD: "withheld: a cell the survey's disclosure rule withholds (a "
+                                "dash in the report)"}
+
+
 def show_coverage(ctx: Context) -> None:
     if not ctx.has_employers:
         return _no_employers(ctx)
-    present.table(coverage(ctx), caption="Employer survey respondents and their coverage of "
+    t = coverage(ctx)
+    present.table(t, caption="Employer survey respondents and their coverage of "
                   "manufacturing employment, by county", source=ctx.source("employer")
                   + f"; BLS QCEW {ctx.region.years.end}", key="survey_coverage",
-                  formats={"Coverage (%)": "{:.1f}"},
+                  formats={"Coverage (%)": "{:.1f}"}, symbols=WITHHELD_SYMBOLS,
+                  workbook=withheld_marks(t, ["Responding establishments", "Their employment",
+                                              "Coverage (%)"],
+                                          withheld=t["Responding establishments"].isna()),
                   note="Coverage is the respondents' employment as a share of private "
                        "manufacturing employment in QCEW. A dash marks a suppressed cell.")
 
@@ -273,7 +296,6 @@ def demand(ctx: Context, top: int = 15, *, numeric: bool = False) -> pd.DataFram
     return shown.drop(columns=["_order", "_total"]).reset_index(drop=True)
 
 
-WITHHELD = "withheld"  # a survey cell the disclosure rule withholds, in the workbook
 
 
 def _with_ci(est, low, high) -> str:
@@ -549,9 +571,11 @@ def union_programs(ctx: Context) -> pd.DataFrame:
 def show_union(ctx: Context) -> None:
     if not ctx.has_locals:
         return _no_locals(ctx)
-    present.table(union_needs(ctx), caption="What union locals report about their members",
+    t = union_needs(ctx)
+    present.table(t, caption="What union locals report about their members",
                   source=ctx.source("union"), key="union_needs",
-                  formats={"Share (%)": "{:.0f}"},
+                  formats={"Share (%)": "{:.0f}"}, symbols=WITHHELD_SYMBOLS,
+                  workbook=withheld_marks(t, ["Locals", "Share (%)"]),
                   note="Share of responding locals naming each item (more than one could be "
                        "named).")
     present.table(union_programs(ctx), caption="Training and apprenticeship seats locals run "

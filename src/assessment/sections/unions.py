@@ -272,10 +272,16 @@ def show_coverage(ctx: Context) -> None:
     if ctx.unionstats is None and ctx.employers is None:
         return present.caveat("Neither the union coverage tables nor employer survey responses "
                               "are among the processed data for this region.")
-    present.table(coverage_table(ctx), caption="Union membership and contract coverage in "
+    from assessment.sections import survey
+
+    t = coverage_table(ctx)
+    present.table(t, caption="Union membership and contract coverage in "
                   "manufacturing, and establishments with a collective bargaining agreement",
                   source=source(ctx), note=note(ctx), key="union_coverage",
-                  formats={"Share (%)": "{:.1f}", "Margin, 95% (± points)": "{:.1f}"})
+                  formats={"Share (%)": "{:.1f}", "Margin, 95% (± points)": "{:.1f}"},
+                  symbols=survey.WITHHELD_SYMBOLS,
+                  workbook=survey.withheld_marks(t, ["Share (%)", "Margin, 95% (± points)"],
+                                                 withheld=t["Sample"] == SURVEY_SAMPLE))
 
 
 # --- findings -------------------------------------------------------------------------------
