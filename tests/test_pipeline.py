@@ -160,6 +160,24 @@ def test_needs_chapter_shows_the_states_union_coverage_as_the_raw_table_has_it(s
     assert "With a collective bargaining agreement (some or all workers)" in table
 
 
+def test_needs_cite_tables_by_the_number_the_report_prints(sample_root):
+    """Every "rests on" reference of the needs chapter names a table number, links to it, and
+    the table of that number has the caption cited; none is left as a bare caption."""
+    import html as htmllib
+
+    page = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
+    assert not re.search(r"Chapter \d+, table “", page)
+    captions = {n: htmllib.unescape(c) for n, c in re.findall(
+        r'<figure class="table" id="table-(\d+)"><figcaption>(.*?)</figcaption>', page)}
+    refs = re.findall(r'<a href="#table-(\d+)">Table \1</a> \(chapter \d+, “([^”]+)”\)', page)
+    assert len(refs) >= 20
+    assert all(captions[n] == htmllib.unescape(c) for n, c in refs)
+    # numbered as the stylesheet counts: the n-th table of the document is table n
+    order = re.findall(r'<figure class="table"(?: id="table-(\d+)")?>', page)
+    numbered = [int(n) for n in order if n]
+    assert numbered == list(range(1, len(numbered) + 1))
+
+
 def test_council_brief_has_four_to_six_pages_each_with_the_sample_mark(sample_root):
     reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-brief-sample.pdf")
     pages = [p.extract_text() for p in reader.pages]
@@ -187,7 +205,7 @@ def test_workbook_holds_every_table(sample_root):
     tables = [n for n in wb.sheetnames if n not in ("Contents", "sources-files")]
     html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     # every table but the three appendix tables (quality, files, availability)
-    assert len(tables) == html.count('<figure class="table">') - 3
+    assert len(tables) == len(re.findall(r'<figure class="table"[ >]', html)) - 3
 
 
 def _sheet_rows(ws) -> tuple[list[str], list[tuple]]:
@@ -218,7 +236,7 @@ def test_workbook_sheets_read_like_the_reports_tables(sample_root):
         assert ws["A2"].value == SAMPLE_MARK, ws.title
     page = (report / "needs-assessment-sample.html").read_text()
     captions = [htmllib.unescape(c) for c in re.findall(
-        r'<figure class="table"><figcaption>(.*?)</figcaption>', page)]
+        r'<figure class="table"[^>]*><figcaption>(.*?)</figcaption>', page)]
     tables = wb.sheetnames[1:-1]
     links = {c.hyperlink.location for row in wb["Contents"].iter_rows() for c in row
              if c.hyperlink is not None}

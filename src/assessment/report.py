@@ -23,7 +23,7 @@ from pathlib import Path
 import mistune
 import pandas as pd
 
-from assessment import brief, download, paths, sources
+from assessment import brief, citations, download, paths, sources
 from assessment.paths import Mode
 from assessment.present import table_html
 from assessment.region import Region
@@ -414,6 +414,7 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     if missing:
         raise FileNotFoundError("executed notebooks missing (run make): " + ", ".join(missing))
     chapters = [read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
+    citations.apply(chapters)  # "Chapter 4, table “…”" → "Table 45 (chapter 4, “…”)"
     page = assemble(chapters, mode, region)
     rp.html.parent.mkdir(parents=True, exist_ok=True)
     rp.html.write_text(page, encoding="utf-8")

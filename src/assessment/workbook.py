@@ -127,6 +127,10 @@ def sheets(chapters: Iterable) -> list[Sheet]:
     """Every chapter table as a :class:`Sheet`, numbered as the report numbers them: the
     stylesheet counts tables across the document in order of appearance, and the chapters'
     tables are the first in it (the executive summary holds none)."""
+    from assessment import citations
+
+    chapters = list(chapters)
+    nums = citations.numbers(chapters)
     out: list[Sheet] = []
     for ch in chapters:
         metas = list(getattr(ch, "table_meta", []) or [])
@@ -137,6 +141,8 @@ def sheets(chapters: Iterable) -> list[Sheet]:
             else:  # a table without metadata: its frame and key alone
                 out.append(Sheet(number=number, key=key, caption=key, frame=frame,
                                  chapter=ch.title))
+    for s in out:  # a cross-reference names the table's number, as in the report
+        s.frame = s.frame.map(lambda v: citations.cite(v, nums) if isinstance(v, str) else v)
     return out
 
 

@@ -60,7 +60,8 @@ STRENGTH_ORDER = {BOTH: 0, PUBLIC: 1, SURVEYS: 2, WEAK: 3}
 Z95 = 1.959964  # the Wilson interval of a survey share
 
 # The tables needs rest on: (notebook stem, caption), as the chapters caption them. Tables are
-# numbered by the report's stylesheet, so a need names its chapter and caption.
+# numbered only when the report is assembled, so a need names its chapter and caption and
+# assessment.citations turns that into the table's number (a link in the HTML).
 TABLES: dict[str, tuple[str, str]] = {
     "supply_gap": ("03-occupations", "Openings and people trained a year, priority occupations"),
     "occ_priority": ("03-occupations", "Priority occupations for the apprenticeship"),
