@@ -246,6 +246,16 @@ def test_check_flags_unsupported_recommendations_and_unanswered_strong_needs(tmp
                                        "training-and-apprenticeship", "barriers-and-outcomes"]
 
 
+def test_an_unanswered_need_is_named_in_words_and_by_its_id():
+    one = Need("workforce-barriers:housing", "workforce", "workforce-barriers",
+               "Barriers to hiring and training", "Housing costs: 41% of 113 responding "
+               "employers name it a barrier to hiring.", "r", SURVEYS)
+    plain = Need("regional-transport", "regional", "regional-transport", "Transportation",
+                 "Households without a vehicle are 8.6% against 5.3%.", "r", PUBLIC)
+    assert needs._named(one) == "Barriers to hiring and training: housing costs"
+    assert needs._named(plain) == "Transportation"
+
+
 # --- validation ------------------------------------------------------------------------------
 
 

@@ -1030,6 +1030,17 @@ def recommendations_note(ctx: Context) -> str | None:
             "training-gap) is answered by any need that rule finds.")
 
 
+def _named(need: Need) -> str:
+    """A need in a few words: its rule's title and, where the statement opens with one, its
+    subject ("Barriers to hiring and training: housing costs")."""
+    subject, sep, _ = need.statement.partition(":")
+    if sep and len(subject) <= 60:
+        if len(subject) > 1 and subject[1].islower():  # "Housing costs", not "OEWS ..."
+            subject = subject[0].lower() + subject[1:]
+        return f"{need.title}: {subject}"
+    return need.title
+
+
 def flags(ctx: Context) -> list[str]:
     """Sentences for what the check flags: recommendations no longer supported, strong needs
     no recommendation answers; empty when nothing is flagged."""
@@ -1038,8 +1049,10 @@ def flags(ctx: Context) -> list[str]:
     c = ctx.check
     items = [f"Recommendation {s}" for s in c.unsupported]
     if c.unanswered:
-        items.append(f"{len(c.unanswered)} strong need(s) no recommendation answers: "
-                     + "; ".join(f"{n.id} ({n.evidence})" for n in c.unanswered) + ".")
+        k = len(c.unanswered)
+        items.append(f"{k} strong {'need' if k == 1 else 'needs'} no recommendation answers: "
+                     + "; ".join(f"{_named(n)} ({n.id}; {n.evidence})"
+                                 for n in c.unanswered) + ".")
     return items
 
 
