@@ -119,14 +119,24 @@ def png_bytes(fig: plt.Figure) -> bytes:
 def figure(fig: plt.Figure, caption: str, source: str, *, note: str | None = None,
            alt: str | None = None) -> None:
     """Show a captioned, sourced matplotlib figure (embedded as a PNG at print resolution). An
-    :class:`Omitted` in place of the figure shows its one sentence instead."""
+    :class:`Omitted` in place of the figure shows its one sentence instead.
+
+    ``alt`` is the text a reader who cannot see the figure gets instead (screen readers, the
+    tagged PDF): what it shows, with its main values. Without it, the figure's own alt text is
+    used (:func:`assessment.figures.alt_text`: set by the chart function, or read off the
+    chart's title, axes and values); a figure with neither is refused."""
     if isinstance(fig, Omitted):
         return omitted(fig, caption)
     import matplotlib.pyplot as plt
 
+    from assessment import figures
+
+    alt = " ".join((alt or figures.alt_text(fig)).split())
+    if not alt:
+        raise ValueError(f"figure '{caption}' has no alt text: pass alt= saying what it shows")
     data = base64.b64encode(png_bytes(fig)).decode()
     plt.close(fig)
-    parts = [f'<figure class="figure"><img alt="{html.escape(alt or caption)}" '
+    parts = [f'<figure class="figure"><img alt="{html.escape(alt)}" '
              f'src="data:image/png;base64,{data}"/>',
              f"<figcaption>{html.escape(caption)}</figcaption>",
              f'<p class="source">Source: {html.escape(source)}</p>']
@@ -134,7 +144,8 @@ def figure(fig: plt.Figure, caption: str, source: str, *, note: str | None = Non
         parts.append(f'<p class="note">Note: {html.escape(note)}</p>')
     parts.append("</figure>")
     display(HTML("".join(parts)),
-            metadata={"assessment": {"kind": "figure", "caption": caption, "source": source}})
+            metadata={"assessment": {"kind": "figure", "caption": caption, "source": source,
+                                     "alt": alt}})
 
 
 def findings(items: Iterable[str], title: str = "Key findings") -> None:
