@@ -76,7 +76,8 @@ SAMPLE_DIR := data/sample/$(SLUG)
 SAMPLE_RAW := $(SAMPLE_DIR)/raw/.complete
 SAMPLE_PROCESSED := $(SAMPLE_DIR)/processed/.complete
 SAMPLE_EXECUTED := $(patsubst notebooks/%,reports/executed/$(SLUG)/sample/%,$(NOTEBOOKS))
-SAMPLE_REPORT := $(addprefix reports/$(SLUG)/needs-assessment-sample.,pdf html xlsx)
+SAMPLE_REPORT := $(addprefix reports/$(SLUG)/needs-assessment-sample.,pdf html xlsx) \
+	reports/$(SLUG)/needs-assessment-brief-sample.pdf
 
 $(SAMPLE_RAW): $(DEPS_SAMPLE) $(REGION_STAMP) | $(INSTALLED)
 	@rm -rf $(SAMPLE_DIR)/raw
@@ -96,7 +97,7 @@ $(SAMPLE_REPORT) &: $(SAMPLE_EXECUTED) $(DEPS_REPORT)
 	@$(BIN)/assessment report --mode sample --region $(REGION)
 
 .PHONY: sample-report
-sample-report: $(SAMPLE_REPORT) ## Build reports/<slug>/needs-assessment-sample.pdf for REGION from the synthetic sample (offline)
+sample-report: $(SAMPLE_REPORT) ## Build reports/<slug>/needs-assessment-sample.pdf (and the council brief) for REGION from the synthetic sample (offline)
 
 # Several regions' sample reports at once, one sub-make per region, in parallel on the cores.
 REGIONS ?= $(wildcard config/regions/*.yml)
@@ -131,7 +132,8 @@ SURVEY_FILES := $(shell find data/raw/surveys/$(SLUG) -type f ! -path '*/quarant
 	! -name '.*' ! -name 'README.md' 2>/dev/null)
 PROCESSED := data/processed/$(SLUG)/.complete
 EXECUTED := $(patsubst notebooks/%,reports/executed/$(SLUG)/real/%,$(NOTEBOOKS))
-REPORT := $(addprefix reports/$(SLUG)/needs-assessment.,pdf html xlsx)
+REPORT := $(addprefix reports/$(SLUG)/needs-assessment.,pdf html xlsx) \
+	reports/$(SLUG)/needs-assessment-brief.pdf
 
 $(PROCESSED): $(RAW_FILES) $(SURVEY_FILES) $(DEPS_PROCESS) $(REGION_STAMP) | $(INSTALLED)
 	@$(BIN)/assessment process --mode real --region $(REGION)
@@ -145,13 +147,14 @@ $(REPORT) &: $(EXECUTED) $(DEPS_REPORT)
 	@$(BIN)/assessment report --mode real --region $(REGION)
 
 .PHONY: report
-report: $(REPORT) ## Build reports/<slug>/needs-assessment.pdf for REGION from the real files in data/raw
+report: $(REPORT) ## Build reports/<slug>/needs-assessment.pdf (and the council brief) for REGION from the real files in data/raw
 
 .PHONY: where
 where: ## Say where REGION's data and reports land
 	@echo "region file: $(REGION) (slug $(SLUG))"
-	@echo "sample:      $(SAMPLE_DIR)/{raw,processed} -> reports/$(SLUG)/needs-assessment-sample.{pdf,html,xlsx}"
-	@echo "real:        data/raw (shared), data/raw/surveys/$(SLUG), data/processed/$(SLUG) -> reports/$(SLUG)/needs-assessment.{pdf,html,xlsx}"
+	@echo "sample:      $(SAMPLE_DIR)/{raw,processed} -> reports/$(SLUG)/needs-assessment-sample.{pdf,html,xlsx}, needs-assessment-brief-sample.pdf"
+	@echo "real:        data/raw (shared), data/raw/surveys/$(SLUG), data/processed/$(SLUG) -> reports/$(SLUG)/needs-assessment.{pdf,html,xlsx}, needs-assessment-brief.pdf"
+	@echo "rules:       config/needs.yml; recommendations: config/recommendations/$(SLUG).yml (real), $(SAMPLE_DIR)/raw/partnership/recommendations.yml (sample)"
 
 .PHONY: data
 data: | $(INSTALLED) ## Download every public file the region needs that is missing (internet)

@@ -558,7 +558,9 @@ def test_the_workbooks_file_list_has_a_column_for_each_part_of_a_change_record(d
     api = {"path": "bls/laus/api/x.json", "url": "https://api.bls.gov/publicAPI/v2/",
            "method": "POST", "request": {"seriesid": ["LNU04000000"], "startyear": "2019"}}
     xlsx = report.write_workbook([], tmp_path / "w.xlsx", download.all_manifests(dirs.raw) + [api])
-    files = pd.read_excel(xlsx, sheet_name="sources-files", dtype=str)
+    raw = pd.read_excel(xlsx, sheet_name="sources-files", header=None, dtype=str)
+    header = raw.index[raw[0] == "path"][0]  # below the sheet's title
+    files = raw.iloc[header + 1:].set_axis(raw.iloc[header], axis=1).reset_index(drop=True)
     assert files.loc[0, "changed.sha256"] == sha(body.replace(*EDIT))
     assert files.loc[0, "changed.why"].startswith("changed on disk since it was downloaded")
     assert files.loc[1, "request.startyear"] == "2019"

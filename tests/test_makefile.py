@@ -136,3 +136,16 @@ def test_touching_the_region_file_alone_reruns_nothing(built):
 def test_editing_the_command_line_reruns_nothing(built):
     plan = _plan(built, "src/assessment/cli.py")
     assert plan == {"sample": [], "process": [], "notebooks": [], "report": []}
+
+
+def test_editing_the_needs_rules_reruns_only_the_needs_chapter_and_the_assembly(built):
+    plan = _plan(built, "config/needs.yml")
+    assert plan["sample"] == [] and plan["process"] == []
+    assert plan["notebooks"] == ["05-needs-and-recommendations"]
+    assert len(plan["report"]) == 1
+
+
+def test_editing_the_brief_stylesheet_reruns_only_the_assembly(built):
+    plan = _plan(built, "src/assessment/report_templates/brief.css")
+    assert plan["sample"] == [] and plan["process"] == [] and plan["notebooks"] == []
+    assert len(plan["report"]) == 1

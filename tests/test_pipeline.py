@@ -118,6 +118,35 @@ def test_pdf_has_every_section_and_the_sample_mark_on_every_page(sample_root):
     assert "Page 2 of" in text
 
 
+def test_needs_chapter_ran_and_the_summary_leads_with_needs(sample_root):
+    executed = json.loads((sample_root / "reports/executed" / SLUG / "sample"
+                           / "05-needs-and-recommendations.ipynb").read_text())
+    kinds = [o.get("metadata", {}).get("assessment", {}).get("kind")
+             for c in executed["cells"] for o in c.get("outputs", [])]
+    assert "lead" in kinds and kinds.count("table") >= 5
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
+    summary = html[html.index('<h1 id="summary">'):]
+    summary = summary[:summary.index("</section>")]
+    # the first heading of the summary is the needs, then the recommendations, then chapters
+    headings = re.findall(r"<h2>(.*?)</h2>", summary)
+    assert headings[:3] == ["What the region needs",
+                            "What the partnership recommends (sample)", "Findings by chapter"]
+    assert summary.index("What the region needs") < summary.index("Industry profile")
+    assert "SAMPLE." in summary  # the sample recommendations say so
+
+
+def test_council_brief_has_four_to_six_pages_each_with_the_sample_mark(sample_root):
+    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-brief-sample.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    assert 4 <= len(pages) <= 6
+    assert all(SAMPLE_MARK in page for page in pages)
+    text = " ".join(" ".join(pages).split())
+    for part in ("what the region needs", "Priority occupations and their training gap",
+                 "What the partnership recommends", "Where to read more",
+                 "needs-assessment-sample.pdf", "needs-assessment-sample.xlsx"):
+        assert part in text, part
+
+
 def test_report_shows_no_code(sample_root):
     html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     assert "import " not in html
@@ -130,10 +159,81 @@ def test_workbook_holds_every_table(sample_root):
 
     wb = openpyxl.load_workbook(sample_root / "reports" / SLUG / "needs-assessment-sample.xlsx")
     assert "sources-files" in wb.sheetnames
-    tables = [n for n in wb.sheetnames if n != "sources-files"]
+    tables = [n for n in wb.sheetnames if n not in ("Contents", "sources-files")]
     html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
     # every table but the three appendix tables (quality, files, availability)
     assert len(tables) == html.count('<figure class="table">') - 3
+
+
+def _sheet_rows(ws) -> tuple[list[str], list[tuple]]:
+    """The frozen header row's names and the data rows under it (up to the first blank
+    row)."""
+    header = int("".join(ch for ch in ws.freeze_panes if ch.isdigit())) - 1
+    names = [c.value for c in ws[header]]
+    rows = []
+    for row in ws.iter_rows(min_row=header + 1):
+        if all(c.value is None for c in row):
+            break
+        rows.append(row)
+    return names, rows
+
+
+def test_workbook_sheets_read_like_the_reports_tables(sample_root):
+    """Numbered and captioned as the PDF numbers them (the n-th table figure of the HTML is
+    Table n), the sample mark on every sheet, no number left in General format, withheld
+    cells marked, and the survey's intervals as numeric bounds around their estimates."""
+    import html as htmllib
+
+    import openpyxl
+
+    report = sample_root / "reports" / SLUG
+    wb = openpyxl.load_workbook(report / "needs-assessment-sample.xlsx")
+    assert wb.sheetnames[0] == "Contents" and wb.sheetnames[-1] == "sources-files"
+    for ws in wb.worksheets:
+        assert ws["A2"].value == SAMPLE_MARK, ws.title
+    page = (report / "needs-assessment-sample.html").read_text()
+    captions = [htmllib.unescape(c) for c in re.findall(
+        r'<figure class="table"><figcaption>(.*?)</figcaption>', page)]
+    tables = wb.sheetnames[1:-1]
+    links = {c.hyperlink.location for row in wb["Contents"].iter_rows() for c in row
+             if c.hyperlink is not None}
+    for n, name in enumerate(tables, 1):
+        ws = wb[name]
+        assert name.startswith(f"T{n} ")
+        assert ws["A1"].value == f"Table {n}. {captions[n - 1]}", name
+        assert f"'{name}'!A1" in links
+        names, rows = _sheet_rows(ws)
+        assert rows, name
+        below = [ws.cell(r, 1).value or "" for r in range(rows[-1][0].row + 1,
+                                                          ws.max_row + 1)]
+        assert any(line.startswith("Source: ") for line in below), name
+        for row in rows:
+            for cell in row:
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    assert cell.number_format != "General", (name, cell.coordinate)
+    # the county table: changes with a sign and one decimal, shares one decimal (as printed)
+    names, rows = _sheet_rows(wb["T1 county_summary"])
+    assert rows[0][names.index("Change (%)")].number_format == "+0.0;-0.0;+0.0"
+    assert rows[0][names.index("Share of private jobs (%)")].number_format == "0.0"
+    # OEWS's withheld wages keep their "*" with a flag beside it, never a blank or a zero
+    metro = next(n for n in tables if n.endswith("occ_wage_median_metro"))
+    names, rows = _sheet_rows(wb[metro])
+    starred = [(r[j], r[j + 1]) for r in rows for j, c in enumerate(r) if c.value == "*"]
+    assert starred and all(flag.value == "withheld (*)" for _, flag in starred)
+    # survey demand: estimate <= bounds numeric, the report's dashes withheld here
+    demand = next(n for n in tables if n.endswith("survey_demand"))
+    names, rows = _sheet_rows(wb[demand])
+    est, low, high = (names.index("Hires, 3 years" + s)
+                      for s in ("", ": 95% CI low", ": 95% CI high"))
+    shown = [r for r in rows if isinstance(r[est].value, float | int)]
+    assert shown and all(r[low].value <= r[est].value <= r[high].value for r in shown)
+    fig = page[page.index("Estimated regional hiring demand by occupation"):]
+    dashes = fig[:fig.index("</table>")].count("<td>—</td>")
+    marked = sum(r[j].value == "withheld" for r in rows
+                 for j, n in enumerate(names) if n in ("Vacancies now", "Hires, 12 months",
+                                                       "Hires, 3 years",
+                                                       "Retirements, 5 years"))
+    assert marked == dashes
 
 
 def test_no_survey_secret_reaches_any_output(sample_root):
@@ -144,8 +244,9 @@ def test_no_survey_secret_reaches_any_output(sample_root):
     planted = [p for p in surveys.rglob("*-export.csv")]
     assert len(planted) == 2 and all(_leaks(p.read_text()) for p in planted)
     assert _scan(sample_root, surveys) == []
-    reader = PdfReader(sample_root / "reports" / SLUG / "needs-assessment-sample.pdf")
-    assert not _leaks(" ".join(p.extract_text() for p in reader.pages))
+    for name in ("needs-assessment-sample.pdf", "needs-assessment-brief-sample.pdf"):
+        reader = PdfReader(sample_root / "reports" / SLUG / name)
+        assert not _leaks(" ".join(p.extract_text() for p in reader.pages))
 
 
 def _pdf_text(root: Path, slug: str) -> tuple[int, str]:

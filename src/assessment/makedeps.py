@@ -17,8 +17,8 @@ Rules of the scan, all conservative (a file is never left out when it may run):
   ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` as well;
 * a string literal that names a module of the package (the registries in
   ``sources/__init__.py`` and ``sample/__init__.py`` import by name) counts as an import;
-* a module that names a folder constant of :mod:`assessment.paths` (``TEMPLATES_DIR``,
-  ``SURVEY_CODEBOOKS_DIR``...) depends on the files in that folder.
+* a module that reads a folder or file constant of :mod:`assessment.paths` (``TEMPLATES_DIR``,
+  ``SURVEY_CODEBOOKS_DIR``, ``NEEDS_RULES``...) depends on the files it names.
 
 Only files of this project are listed: installed libraries change with ``pyproject.toml``, which
 the environment stamp already follows. The command-line module is glue, not a stage's code, so
@@ -36,8 +36,9 @@ from assessment import paths
 
 PACKAGE = "assessment"
 # Folders that are whole stages' inputs or outputs, never a module's data files.
-_NOT_DATA = {"ROOT", "CONFIG_DIR", "REGIONS_DIR", "NOTEBOOKS_DIR", "REPORTS_DIR", "DATA_DIR",
-             "PACKAGE_DIR"}
+# The region files are inputs through their content stamps (data/.regions/<slug>.sha256).
+_NOT_DATA = {"ROOT", "CONFIG_DIR", "REGIONS_DIR", "DEFAULT_REGION", "NOTEBOOKS_DIR",
+             "REPORTS_DIR", "DATA_DIR", "PACKAGE_DIR"}
 
 
 def _module_files(root: Path) -> dict[str, Path]:
@@ -52,8 +53,9 @@ def _module_files(root: Path) -> dict[str, Path]:
 
 
 def _data_folders(root: Path) -> dict[str, Path]:
-    """Folder constants of :mod:`assessment.paths` that hold modules' data files, moved under
-    ``root`` (a copy of the project is scanned as itself)."""
+    """Folder and file constants of :mod:`assessment.paths` that hold modules' data files
+    (``TEMPLATES_DIR``, ``NEEDS_RULES``...), moved under ``root`` (a copy of the project is
+    scanned as itself)."""
     out = {}
     for name, value in vars(paths).items():
         if not name.isupper() or name in _NOT_DATA or not isinstance(value, Path):
@@ -62,9 +64,15 @@ def _data_folders(root: Path) -> dict[str, Path]:
             value = root / "src" / PACKAGE / value.relative_to(paths.PACKAGE_DIR)
         elif value.is_relative_to(paths.ROOT):
             value = root / value.relative_to(paths.ROOT)
-        if value.is_dir():
+        if value.is_dir() or value.is_file():
             out[name] = value
     return out
+
+
+def _files(folder_or_file: Path) -> list[Path]:
+    if folder_or_file.is_file():
+        return [folder_or_file]
+    return [f for f in folder_or_file.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
 
 
 class Graph:
@@ -105,7 +113,9 @@ class Graph:
         return names
 
     def _folder_names(self, tree: ast.AST) -> set[str]:
-        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        # Names read, not names defined: paths.py defines every constant without reading it.
+        used = {n.id for n in ast.walk(tree)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         return used & set(self.folders)
 
@@ -115,9 +125,10 @@ class Graph:
             return self._cache[module]
         tree = ast.parse(self.modules[module].read_text(encoding="utf-8"))
         mods = set().union(*(self._resolve(n) for n in self._imported_names(tree, module)))
-        data = {f for name in self._folder_names(tree)
-                for f in self.folders[name].rglob("*") if f.is_file()
-                and "__pycache__" not in f.parts}
+        # paths.py only says where things are; the modules that read its constants depend
+        # on the files they name.
+        names = self._folder_names(tree) if module != f"{PACKAGE}.paths" else set()
+        data = {f for name in names for f in _files(self.folders[name])}
         self._cache[module] = frozenset(mods - {module}), frozenset(data)
         return self._cache[module]
 

@@ -37,6 +37,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "report_templates"
 SURVEY_CODEBOOKS_DIR = CONFIG_DIR / "surveys"
 APPRENTICESHIP_CODEBOOK = CONFIG_DIR / "apprenticeship" / "registered_programs.yml"
+NEEDS_RULES = CONFIG_DIR / "needs.yml"  # the rules that turn figures into needs (editable)
+RECOMMENDATIONS_DIR = CONFIG_DIR / "recommendations"  # the partnership's, one file per region
 SURVEY_CODELISTS_DIR = PACKAGE_DIR / "survey" / "codelists"  # NAICS 2022, SOC 2018 (package data)
 LOOKUPS_DIR = PACKAGE_DIR / "lookups"  # county, CBSA and EDD area tables for `region new`
 
@@ -93,6 +95,17 @@ class DataDirs:
         """Rows refused on ingestion, with reasons; as confidential as the raw exports."""
         return self.surveys / "quarantine"
 
+    @property
+    def recommendations(self) -> Path:
+        """The partnership's recommendations for the region: a reviewed file under
+        ``config/recommendations/<slug>.yml`` in real mode; in sample mode the sample bundle's
+        own (``raw/partnership/recommendations.yml``, written by the sample generator and
+        marked as sample), so a sample report never prints a region's real draft as if the
+        synthetic data supported it."""
+        if self.mode is Mode.REAL:
+            return RECOMMENDATIONS_DIR / f"{self.slug}.yml"
+        return self.partnership / "recommendations.yml"
+
     def source_dir(self, agency: str, dataset: str) -> Path:
         """``raw/<agency>/<dataset>``: where one public dataset's files land."""
         return self.raw / agency / dataset
@@ -143,6 +156,12 @@ class ReportPaths:
     @property
     def xlsx(self) -> Path:
         return self.out_dir / f"{self.stem}.xlsx"
+
+    @property
+    def brief(self) -> Path:
+        """The council brief: 4-6 pages of needs, priority occupations and recommendations."""
+        suffix = "" if self.mode is Mode.REAL else "-sample"
+        return self.out_dir / f"needs-assessment-brief{suffix}.pdf"
 
     def executed(self, notebook: Path) -> Path:
         return self.executed_dir / notebook.name

@@ -84,9 +84,32 @@ def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> st
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def table_meta(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
+               formats: Mapping[str, str] | None = None, key: str | None = None,
+               workbook: pd.DataFrame | None = None,
+               symbols: Mapping[str, str] | None = None) -> dict:
+    """The metadata a table carries for the report and its Excel workbook: caption, source,
+    note, the display ``formats`` (``str.format`` strings by column, as the report applies
+    them) and the table itself. ``workbook`` is the frame the workbook shows instead where the
+    report shows text for numbers (an estimate with its interval as "1,535 (0–3,815)": there
+    the estimate and its bounds are separate numeric columns), with an agency's symbol in a
+    withheld or top-coded cell; ``symbols`` says what each symbol in the table means."""
+    meta = {"kind": "table", "caption": caption, "source": source, "note": note,
+            "key": key or caption[:31], "formats": dict(formats or {}),
+            "data": df.to_json(orient="split", date_format="iso")}
+    if workbook is not None:
+        meta["workbook"] = workbook.to_json(orient="split", date_format="iso")
+    if symbols:
+        meta["symbols"] = dict(symbols)
+    return meta
+
+
 def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
-          formats: Mapping[str, str] | None = None, key: str | None = None) -> None:
-    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook. An
+          formats: Mapping[str, str] | None = None, key: str | None = None,
+          workbook: pd.DataFrame | None = None,
+          symbols: Mapping[str, str] | None = None) -> None:
+    """Show a captioned, sourced table. ``key`` names its sheet in the Excel workbook;
+    ``workbook`` and ``symbols`` are for that sheet alone (see :func:`table_meta`). An
     :class:`Omitted` in place of the table shows its one sentence instead."""
     if isinstance(df, Omitted):
         return omitted(df, caption)
@@ -95,9 +118,8 @@ def table(df: pd.DataFrame, caption: str, source: str, *, note: str | None = Non
     if note:
         parts.append(f'<p class="note">Note: {html.escape(note)}</p>')
     parts.append("</figure>")
-    meta = {"assessment": {"kind": "table", "caption": caption, "source": source,
-                           "key": key or caption[:31],
-                           "data": df.to_json(orient="split", date_format="iso")}}
+    meta = {"assessment": table_meta(df, caption, source, note=note, formats=formats, key=key,
+                                     workbook=workbook, symbols=symbols)}
     display(HTML("".join(parts)), metadata=meta)
 
 
@@ -165,3 +187,20 @@ def caveat(text: str | Omitted | None) -> None:
         return omitted(text, "caveat")
     display(HTML(f'<div class="caveat"><strong>Caveat.</strong> {html.escape(text)}</div>'),
             metadata={"assessment": {"kind": "caveat", "text": text}})
+
+
+def lead(content: Mapping) -> None:
+    """What the executive summary and the council brief lead with: the top needs and the
+    recommendations (``sections.needs.lead``). The notebook shows them as a short list; the
+    report leaves them out of the chapter (its tables say it in full) and puts them at the
+    head of the executive summary and in the brief."""
+    lines = ["**What the region needs, first**", ""]
+    lines += [f"- **{n['title']}** ({n['evidence']}): {n['statement']}" for n in content["top"]]
+    if content.get("recommendations"):
+        lines += ["", "**Recommendations**", ""]
+        lines += [f"- {r['id']}: {r['Recommendation']} ({r['Check']})"
+                  for r in content["recommendations"]]
+    else:
+        lines += ["", str(content.get("note", ""))]
+    display(Markdown("\n".join(lines)),
+            metadata={"assessment": {"kind": "lead", "content": dict(content)}})

@@ -2,9 +2,11 @@
 
 No code is shown: only Markdown cells and the outputs notebooks made with
 :mod:`assessment.present`. A title page, contents with page numbers, an executive summary
-gathered from every notebook's key findings, numbered chapters, figures and tables (numbered by
+that leads with the needs and recommendations of the needs chapter and then gathers every
+notebook's key findings, numbered chapters, figures and tables (numbered by
 the stylesheet), and a sources appendix generated from the raw-data manifests and each source's
-:class:`~assessment.sources.SourceInfo`. A sample report carries a mark on every page.
+:class:`~assessment.sources.SourceInfo`; beside it the council brief (:mod:`assessment.brief`).
+A sample report carries a mark on every page.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import mistune
 import pandas as pd
 
-from assessment import download, paths, sources
+from assessment import brief, download, paths, sources
 from assessment.paths import Mode
 from assessment.present import table_html
 from assessment.region import Region
@@ -45,6 +47,10 @@ class Chapter:
     headings: list[tuple[str, str]] = field(default_factory=list)  # (anchor, text) of h2s
     findings: list[str] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    # each table's metadata from present.table_meta (caption, source, note, formats, ...),
+    # in the order of ``tables``: the workbook reads its sheets from it
+    table_meta: list[dict] = field(default_factory=list)
+    lead: dict | None = None  # top needs and recommendations (present.lead, chapter 5)
 
 
 def _skip(cell) -> bool:
@@ -85,12 +91,17 @@ def _output_html(output, chapter: Chapter) -> str:
     data = output.get("data", {})
     meta = output.get("metadata", {}).get("assessment", {})
     kind = meta.get("kind")
+    if kind == "lead":  # the executive summary and the brief lead with it; not the chapter
+        chapter.lead = meta.get("content")
+        return ""
     if kind == "findings":
         chapter.findings.extend(meta.get("items", []))
         return f'<div class="findings">{_md(_as_text(data.get("text/markdown", "")))}</div>'
     if kind == "table":
-        frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split")
+        # dtype=False: JSON strings stay strings (a tract "06019000100" keeps its zero)
+        frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split", dtype=False)
         chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
+        chapter.table_meta.append(meta)
     if "text/html" in data:
         return _as_text(data["text/html"])  # tables, figures, caveats, one-sentence notes
     if "text/markdown" in data:
@@ -355,6 +366,7 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
         summary.append(f'<div class="caveat"><strong>{SAMPLE_MARK}.</strong> This report was '
                        "built from the synthetic sample bundle to show what the assessment "
                        "produces; none of its findings describes the real region.</div>")
+    summary.append(brief.summary_lead(chapters))  # the needs and recommendations come first
     for ch in chapters:
         if ch.findings:
             summary.append(f"<h2>{html.escape(ch.title)}</h2><ul>"
@@ -368,24 +380,16 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
             + "</body></html>")
 
 
-def write_workbook(chapters: list[Chapter], path: Path, files: list[dict]) -> Path:
-    """Every table of the report, one sheet each, named by chapter and key; and every raw
-    file behind it (sheet ``sources-files``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.xlsx")
-    with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
-        used: set[str] = set()
-        for i, ch in enumerate(chapters, 1):
-            for key, frame in ch.tables:
-                name = f"{i}-{key}"[:31]
-                while name in used:
-                    name = name[:29] + f"{len(used) % 100:02d}"
-                used.add(name)
-                frame.to_excel(xl, sheet_name=name, index=False)
-        # one column per manifest field; a change record as changed.sha256, changed.why, ...
-        pd.json_normalize(files).to_excel(xl, sheet_name="sources-files", index=False)
-    os.replace(tmp, path)
-    return path
+def write_workbook(chapters: list[Chapter], path: Path, files: list[dict], *,
+                   sample: bool = False, title: str | None = None) -> Path:
+    """Every table of the report, one sheet each, read like the report's table (number,
+    caption, formats, source, notes, withheld cells marked; :mod:`assessment.workbook`), a
+    contents sheet linking to them, and every raw file behind them (sheet ``sources-files``).
+    Every sheet of a sample workbook carries :data:`SAMPLE_MARK`."""
+    from assessment import workbook
+
+    return workbook.write(chapters, path, files, sample_mark=SAMPLE_MARK if sample else None,
+                          title=title or f"{TITLE}: tables of the report")
 
 
 class _QuietFonts(logging.Filter):
@@ -419,10 +423,13 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     tmp_pdf = rp.pdf.with_suffix(".tmp.pdf")
     HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp_pdf)
     os.replace(tmp_pdf, rp.pdf)
-    xlsx = write_workbook(chapters, rp.xlsx, region_manifests(mode, region))
+    xlsx = write_workbook(chapters, rp.xlsx, region_manifests(mode, region),
+                          sample=mode is Mode.SAMPLE,
+                          title=f"{TITLE}: {region.name}, tables of the report")
     (rp.executed_dir / "tables.json").write_text(json.dumps(
         {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
-    return [rp.html, rp.pdf, xlsx]
+    council = brief.write_brief(chapters, executed, mode, region, _build_date())
+    return [rp.html, rp.pdf, xlsx, council]
 
 
 # --- glossary, term links and the accessible HTML ----------------------------------------------

@@ -36,6 +36,8 @@ BUILDERS: dict[str, str] = {
     "calenviroscreen": "assessment.sample.calenviroscreen",
     "cejst": "assessment.sample.cejst",
     "tract_relationship": "assessment.sample.tract_relationship",
+    "unionstats": "assessment.sample.unionstats",
+    "recommendations": "assessment.sample.recommendations",
 }
 
 

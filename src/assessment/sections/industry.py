@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from assessment import dataset, figures
-from assessment.constants import ALL_INDUSTRIES, MANUFACTURING, SUBSECTOR_TITLES
+from assessment.constants import ALL_INDUSTRIES, MANUFACTURING, QCEW_SUPPRESSED, SUBSECTOR_TITLES
 from assessment.metrics import industry as m
 from assessment.paths import Mode
 from assessment.region import Region, load_region
@@ -97,8 +97,11 @@ def trend_figure(ctx: Context):
                                  f"{ctx.start} = 100", "Index")
 
 
-def subsectors(ctx: Context) -> pd.DataFrame:
-    """Region by subsector, end year: jobs, change since start, pay, LQ vs US, completeness."""
+def subsectors(ctx: Context, *, marked: bool = False) -> pd.DataFrame:
+    """Region by subsector, end year: jobs, change since start, pay, LQ vs US, completeness.
+
+    With ``marked`` (the workbook's table), a figure BLS withheld in every county holds
+    QCEW's symbol ``N`` instead of a missing value."""
     codes = ctx.subsectors
     reg = m.region_totals(ctx.qcew, ctx.region, codes)
     end = reg[reg.year == ctx.end].set_index("industry_code")
@@ -116,8 +119,14 @@ def subsectors(ctx: Context) -> pd.DataFrame:
         "LQ vs US": lq["region"].reindex(codes).to_numpy(),
         "Counties suppressed": end["counties_suppressed"].reindex(codes).to_numpy(),
     })
-    return out.sort_values(f"Jobs {ctx.end}", ascending=False, na_position="last",
-                           ignore_index=True)
+    out = out.sort_values(f"Jobs {ctx.end}", ascending=False, na_position="last",
+                          ignore_index=True)
+    if marked:
+        withheld = out["Counties suppressed"].eq(len(ctx.region.counties))
+        for col in (f"Jobs {ctx.end}", f"Average pay {ctx.end} ($)", "LQ vs US"):
+            values = out[col].astype(object)
+            out[col] = values.where(~(withheld & out[col].isna()), QCEW_SUPPRESSED)
+    return out
 
 
 def subsector_figure(ctx: Context):

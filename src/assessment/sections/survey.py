@@ -228,18 +228,37 @@ def show_coverage(ctx: Context) -> None:
                        "manufacturing employment in QCEW. A dash marks a suppressed cell.")
 
 
-def demand(ctx: Context, top: int = 15) -> pd.DataFrame:
-    """Weighted regional totals by occupation: vacancies, hires, retirements, 95% CIs."""
+DEMAND_MEASURES = [("vacancies", "Vacancies now"), ("hires_12m", "Hires, 12 months"),
+                   ("hires_3y", "Hires, 3 years"), ("retirements_5y", "Retirements, 5 years")]
+CI_LOW, CI_HIGH = ": 95% CI low", ": 95% CI high"  # suffixes of the workbook's bound columns
+
+
+def demand_estimates(ctx: Context) -> pd.DataFrame:
+    """Weighted regional totals by occupation and in total, as numbers (one row per measure
+    and occupation; :func:`assessment.survey.weighting.estimate_totals`)."""
     d = design(ctx)
     occ = ctx.occupations[ctx.occupations["respondent_id"].isin(d.weights["respondent_id"])]
-    est = weighting.estimate_totals(d, occ, ctx.rule)
+    return weighting.estimate_totals(d, occ, ctx.rule)
+
+
+def demand(ctx: Context, top: int = 15, *, numeric: bool = False) -> pd.DataFrame:
+    """Weighted regional totals by occupation: vacancies, hires, retirements, 95% CIs.
+
+    The report's table shows each estimate with its interval as text; with ``numeric`` the
+    estimate and its bounds are three numeric columns each (the workbook's table), and an
+    estimate the disclosure rule withholds is :data:`WITHHELD` in all three."""
+    est = demand_estimates(ctx)
     wide = {}
-    for measure, label in [("vacancies", "Vacancies now"), ("hires_12m", "Hires, 12 months"),
-                           ("hires_3y", "Hires, 3 years"),
-                           ("retirements_5y", "Retirements, 5 years")]:
+    for measure, label in DEMAND_MEASURES:
         e = est[est["measure"] == measure].set_index("soc")
-        wide[label] = e.apply(lambda r: _with_ci(r["estimate"], r["ci_low"], r["ci_high"]),
-                              axis=1)
+        if numeric:
+            for suffix, col in (("", "estimate"), (CI_LOW, "ci_low"), (CI_HIGH, "ci_high")):
+                wide[label + suffix] = pd.Series(
+                    [WITHHELD if pd.isna(r["estimate"]) else float(r[col])
+                     for _, r in e.iterrows()], index=e.index, dtype=object)
+        else:
+            wide[label] = e.apply(lambda r: _with_ci(r["estimate"], r["ci_low"],
+                                                     r["ci_high"]), axis=1)
         if measure == "hires_3y":
             order = e["estimate"]
             reporting = e["reporting"]
@@ -254,6 +273,9 @@ def demand(ctx: Context, top: int = 15) -> pd.DataFrame:
     return shown.drop(columns=["_order", "_total"]).reset_index(drop=True)
 
 
+WITHHELD = "withheld"  # a survey cell the disclosure rule withholds, in the workbook
+
+
 def _with_ci(est, low, high) -> str:
     if pd.isna(est):
         return "—"
@@ -263,6 +285,7 @@ def _with_ci(est, low, high) -> str:
 def show_demand(ctx: Context) -> None:
     if not ctx.has_employers:
         return _no_employers(ctx)
+    numeric = demand(ctx, numeric=True)
     present.table(demand(ctx), caption="Estimated regional hiring demand by occupation "
                   "(weighted totals, 95% confidence intervals)", source=ctx.source("employer")
                   + "; weighted to BLS QCEW establishments by subsector and size class",
@@ -270,7 +293,11 @@ def show_demand(ctx: Context) -> None:
                   note="Occupations ranked by expected hires over 3 years; the 15 largest are "
                        "shown. Each figure is a weighted estimate for all manufacturing "
                        "establishments in the region, with its 95% confidence interval. "
-                       "A dash marks an estimate suppressed by the disclosure rule.")
+                       "A dash marks an estimate suppressed by the disclosure rule.",
+                  workbook=numeric,
+                  formats={c: "{:,.0f}" for c in numeric.columns if c != "Occupation"},
+                  symbols={WITHHELD: "withheld: an estimate suppressed by the survey's "
+                                     "disclosure rule (a dash in the report)"})
 
 
 def _protect_each(contrib: pd.DataFrame, rule, key: str, levels: list[str]) -> pd.Series:
@@ -347,7 +374,7 @@ def skill_gaps(ctx: Context) -> pd.DataFrame:
                            ignore_index=True)
 
 
-def hard_to_fill(ctx: Context, top: int = 12) -> pd.DataFrame:
+def hard_to_fill(ctx: Context, top: int | None = 12) -> pd.DataFrame:
     """Occupations employers call hard to fill: employers listing it, and how many say so."""
     occ = ctx.occupations.dropna(subset=["soc"])
     listed = occ[["respondent_id", "soc"]].drop_duplicates().assign(value=1.0)
@@ -362,8 +389,9 @@ def hard_to_fill(ctx: Context, top: int = 12) -> pd.DataFrame:
     out["Share (%)"] = (out["Say it is hard to fill"] / out["Employers with the occupation"]
                         * 100).astype("Float64")
     out = out.dropna(subset=["Share (%)"])
-    return out.sort_values(["Share (%)", "Employers with the occupation"],
-                           ascending=False, ignore_index=True).head(top)
+    out = out.sort_values(["Share (%)", "Employers with the occupation"],
+                          ascending=False, ignore_index=True)
+    return out if top is None else out.head(top)
 
 
 def apprenticeship_interest(ctx: Context) -> pd.DataFrame:
@@ -393,7 +421,7 @@ def _share_bars(table: pd.DataFrame, label: str, title: str) -> plt.Figure:
                                    fmt="{:.0f}%")
 
 
-def wages(ctx: Context, top: int = 15) -> pd.DataFrame:
+def wages(ctx: Context, top: int | None = 15) -> pd.DataFrame:
     """Survey starting and typical wages against OEWS for the same occupation and area.
 
     Each establishment's occupation rows are joined to the OEWS estimates of the metro area
@@ -415,7 +443,8 @@ def wages(ctx: Context, top: int = 15) -> pd.DataFrame:
     })
     out["Starting wage reaches family-sustaining"] = (
         out["Median starting wage ($/h)"].astype("Float64") >= threshold)
-    return out.sort_values("Employers", ascending=False, ignore_index=True).head(top)
+    out = out.sort_values("Employers", ascending=False, ignore_index=True)
+    return out if top is None else out.head(top)
 
 
 def show_wages(ctx: Context) -> None:

@@ -63,6 +63,7 @@ SOURCES: dict[str, str] = {
     "calenviroscreen": "assessment.sources.calenviroscreen",
     "cejst": "assessment.sources.cejst",
     "tract_relationship": "assessment.sources.tract_relationship",
+    "unionstats": "assessment.sources.unionstats",
 }
 
 
