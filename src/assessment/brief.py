@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 
@@ -221,12 +220,8 @@ def _recs_where(mode: Mode, region) -> str:
 
 
 def write_brief(chapters, executed: list[Path], mode: Mode, region, built: str) -> Path:
-    from weasyprint import HTML
+    from assessment import pdf
 
     rp = paths.report_paths(mode, region)
     page = brief_html(chapters, executed, mode, region, built)
-    rp.brief.parent.mkdir(parents=True, exist_ok=True)
-    tmp = rp.brief.with_suffix(".tmp.pdf")
-    HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp)
-    os.replace(tmp, rp.brief)
-    return rp.brief
+    return pdf.write_pdf(page, rp.brief, base_url=paths.ROOT)

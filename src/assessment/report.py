@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 import mistune
 import pandas as pd
 
-from assessment import brief, download, paths, sources
+from assessment import brief, download, paths, pdf, sources
 from assessment.paths import Mode
 from assessment.present import table_html
 from assessment.region import Region
@@ -392,21 +391,7 @@ def write_workbook(chapters: list[Chapter], path: Path, files: list[dict], *,
                           title=title or f"{TITLE}: tables of the report")
 
 
-class _QuietFonts(logging.Filter):
-    """Drops WeasyPrint's notice that it subsets fonts with fontTools (the pure-Python fallback
-    it uses when the system has no HarfBuzz-Subset): the PDF is the same either way."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "HarfBuzz-Subset" not in record.getMessage()
-
-
 def build(mode: Mode | str, region: Region) -> list[Path]:
-    from weasyprint import HTML
-
-    wp_log = logging.getLogger("weasyprint")
-    if not any(isinstance(f, _QuietFonts) for f in wp_log.filters):
-        wp_log.addFilter(_QuietFonts())
-
     mode = Mode(mode)
     if mode is Mode.REAL:
         download.refuse_samples(paths.data_dirs(mode, region).raw)
@@ -420,9 +405,7 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     page = finish(page)
     rp.html.parent.mkdir(parents=True, exist_ok=True)
     rp.html.write_text(page, encoding="utf-8")
-    tmp_pdf = rp.pdf.with_suffix(".tmp.pdf")
-    HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp_pdf)
-    os.replace(tmp_pdf, rp.pdf)
+    pdf.write_pdf(page, rp.pdf, base_url=paths.ROOT)
     xlsx = write_workbook(chapters, rp.xlsx, region_manifests(mode, region),
                           sample=mode is Mode.SAMPLE,
                           title=f"{TITLE}: {region.name}, tables of the report")

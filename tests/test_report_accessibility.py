@@ -1,0 +1,308 @@
+"""The report and the council brief as a reader who cannot see them, or sees them poorly, gets
+them: tagged PDFs with a language and a title, text colours that pass WCAG 2.1 AA contrast,
+headings that never skip a level, and an HTML check (alt text, language, title, table headers,
+link text, unique ids, heading order) on a small page assembled by the report's own functions.
+The built sample report gets the same HTML check in test_pipeline.py; a browser check with
+axe-core runs where Chromium and Playwright are installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from assessment import brief, paths, pdf, present, report
+from assessment.paths import Mode
+
+# --- an HTML accessibility check without a browser --------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+HEADINGS = {f"h{i}": i for i in range(1, 7)}
+
+
+class _Page(HTMLParser):
+    """What the accessibility rules below need from a page: the html element's lang, the
+    title, images, tables, links, ids and headings, each with the chapter section it is in."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.title = ""
+        self.images: list[dict] = []
+        self.tables: list[dict] = []  # {"th": n, "th_scoped": n, "thead": bool, "rows": n}
+        self.links: list[dict] = []  # {"href", "text", "label"}
+        self.ids: list[str] = []
+        self.headings: list[tuple[int, str, int | None]] = []  # level, text, chapter index
+        self.chapters = 0  # sections of class "chapter" (chapters and appendices)
+        self._stack: list[tuple[str, dict]] = []
+        self._chapter: list[int | None] = [None]
+        self._text: list[list] = []  # open collectors: [kind, buffer]
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "img":
+            self.images.append(a)
+        elif tag == "table":
+            self.tables.append({"th": 0, "th_scoped": 0, "thead": False})
+        elif tag == "thead" and self.tables:
+            self.tables[-1]["thead"] = True
+        elif tag == "th" and self.tables:
+            self.tables[-1]["th"] += 1
+            self.tables[-1]["th_scoped"] += a.get("scope") in ("col", "row", "colgroup",
+                                                                "rowgroup")
+        elif tag == "a" and "href" in a:
+            self.links.append({"href": a["href"], "text": "", "label": a.get("aria-label", "")})
+            self._text.append(["a", self.links[-1]])
+        elif tag in HEADINGS:
+            self._text.append([tag, {"text": ""}])
+        elif tag == "title":
+            self._text.append(["title", {"text": ""}])
+        if tag == "section" and "chapter" in a.get("class", "").split():
+            self.chapters += 1
+            self._chapter.append(self.chapters)
+        elif tag == "section":
+            self._chapter.append(self._chapter[-1])
+        if tag not in VOID:
+            self._stack.append((tag, a))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        while self._stack:
+            open_tag, _ = self._stack.pop()
+            self._close(open_tag)
+            if open_tag == tag:
+                break
+
+    def _close(self, tag):
+        if tag == "section" and len(self._chapter) > 1:
+            self._chapter.pop()
+        if self._text and self._text[-1][0] == tag:
+            kind, item = self._text.pop()
+            if kind in HEADINGS:
+                self.headings.append((HEADINGS[kind], " ".join(item["text"].split()),
+                                      self._chapter[-1]))
+            elif kind == "title":
+                self.title = " ".join(item["text"].split())
+
+    def handle_data(self, data):
+        for _, item in self._text:
+            item["text"] += data
+
+
+def heading_problems(headings: list[tuple[int, str, int | None]], chapters: int) -> list[str]:
+    """A heading more than one level below the one before it (h1 then h3) is a skip; every
+    chapter and appendix has exactly one h1."""
+    problems = []
+    for (before, _, _), (level, text, _) in zip(headings, headings[1:], strict=False):
+        if level > before + 1:
+            problems.append(f"heading skips a level: h{before} then h{level} '{text}'")
+    if headings and headings[0][0] != 1:
+        problems.append(f"the first heading is h{headings[0][0]}, not h1")
+    for n in range(1, chapters + 1):
+        h1 = [t for level, t, ch in headings if ch == n and level == 1]
+        if len(h1) != 1:
+            problems.append(f"chapter section {n} has {len(h1)} h1 headings: {h1}")
+    return problems
+
+
+def html_problems(page: str) -> list[str]:
+    """Every rule broken, one line each (an empty list for an accessible page): the html
+    element's lang, a non-empty title, a non-empty alt on every img, header cells on every
+    table (th in a thead, or th with scope), text (or aria-label) on every link, links to
+    ids that exist, unique ids, and headings in order (:func:`heading_problems`)."""
+    p = _Page()
+    p.feed(page)
+    p.close()
+    problems = []
+    if not (p.lang or "").strip():
+        problems.append("html element has no lang")
+    if not p.title:
+        problems.append("document has no title")
+    for img in p.images:
+        if not img.get("alt", "").strip():
+            src = img.get("src", "")[:40]
+            problems.append(f"img without alt text: {src}")
+    for i, t in enumerate(p.tables, 1):
+        if t["th"] == 0 or not (t["thead"] or t["th_scoped"] == t["th"]):
+            problems.append(f"table {i} has no header cells (th in a thead or with scope)")
+    ids = set(p.ids)
+    for link in p.links:
+        if not (link["text"].strip() or link["label"].strip()):
+            problems.append(f"link without text: {link['href']}")
+        if link["href"].startswith("#") and link["href"][1:] not in ids:
+            problems.append(f"link to a missing id: {link['href']}")
+    seen: set[str] = set()
+    for i in p.ids:
+        if i in seen:
+            problems.append(f"duplicate id: {i}")
+        seen.add(i)
+    return problems + heading_problems(p.headings, p.chapters)
+
+
+def test_the_checker_finds_what_it_checks():
+    bad = ("<html><head></head><body><section class='chapter'><h1 id='a'>One</h1>"
+           "<h3 id='a'>Skipped</h3><img src='x.png'><img src='y.png' alt=' '>"
+           "<table><tr><th>a</th></tr></table><a href='#nowhere'></a>"
+           "<h1>Second h1</h1></section></body></html>")
+    problems = html_problems(bad)
+    assert problems == [
+        "html element has no lang", "document has no title",
+        "img without alt text: x.png", "img without alt text: y.png",
+        "table 1 has no header cells (th in a thead or with scope)",
+        "link without text: #nowhere", "link to a missing id: #nowhere",
+        "duplicate id: a",
+        "heading skips a level: h1 then h3 'Skipped'",
+        "chapter section 1 has 2 h1 headings: ['One', 'Second h1']"]
+    good = ("<!DOCTYPE html><html lang='en'><head><title>T</title></head><body>"
+            "<section class='chapter'><h1 id='a'>One</h1><h2>Two</h2><h3>Three</h3><h2>Two</h2>"
+            "<img src='x.png' alt='A bar chart'><table><tr><th scope='col'>a</th></tr></table>"
+            "<a href='#a'>back</a><a href='https://x'><img src='i.png' alt='logo'></a>"
+            "</section></body></html>")
+    assert html_problems(good) == ["link without text: https://x"]  # an img's alt is not text
+
+
+# --- a small page assembled by the report's own functions --------------------------------------
+
+
+class _Shown:
+    """Records what present.* displays, as papermill would store it in the notebook."""
+
+    def __init__(self):
+        self.outputs: list[dict] = []
+
+    def __call__(self, obj, metadata=None, **_):
+        data = {"text/html": obj.data} if hasattr(obj, "_repr_html_") else {
+            "text/markdown": obj.data}
+        self.outputs.append({"output_type": "display_data", "data": data,
+                             "metadata": metadata or {}})
+
+
+def _notebook(tmp_path: Path, name: str, cells: list[dict]) -> Path:
+    import json
+
+    path = tmp_path / f"{name}.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    return path
+
+
+def _md(text: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _code(outputs: list[dict]) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": "", "outputs": outputs}
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch, region):
+    """Two fake chapters (a table, a figure, findings, h2 and h3 headings) read and assembled by
+    report.read_chapter / assemble / finish, the appendices' data reads replaced by small
+    frames; returns (page, chapters)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = _Shown()
+    monkeypatch.setattr(present, "display", shown)
+    frame = pd.DataFrame({"Occupation": ["Machinists", "Welders"], "Jobs": [1200, 850]})
+    present.table(frame, "Jobs by occupation", "A hand-made table")
+    table_out = shown.outputs[-1]
+    fig, ax = plt.subplots(figsize=(4, 2.5))
+    ax.bar(["Machinists", "Welders"], [1200, 850])
+    present.figure(fig, "Jobs by occupation", "A hand-made table",
+                   alt="Bar chart: machinists 1,200 jobs, welders 850.")
+    figure_out = shown.outputs[-1]
+    present.findings(["Machinists hold more jobs than welders."])
+    findings_out = shown.outputs[-1]
+    one = _notebook(tmp_path, "01-one", [
+        _md("# Industry profile\n\nA location quotient above 1 means more jobs than expected."),
+        _code([findings_out]), _md("## Jobs\n\nText.\n\n### By occupation\n\nMore text."),
+        _code([table_out, figure_out])])
+    two = _notebook(tmp_path, "02-two", [_md("# Workforce\n\n## People\n\nText.")])
+    chapters = [report.read_chapter(p, i, region) for i, p in enumerate([one, two], 1)]
+    monkeypatch.setattr(report, "region_manifests", lambda mode, region: [])
+    monkeypatch.setattr(report, "changed_files_html", lambda raw: "")
+    monkeypatch.setattr(report, "quality_table", lambda mode, region: pd.DataFrame(
+        {"table": ["qcew_annual"], "rows": [10], "rows flagged": [2], "share (%)": [20.0],
+         "flags (rows)": ["suppressed 2"]}))
+    page = report.finish(report.assemble(chapters, Mode.SAMPLE, region))
+    return page, chapters
+
+
+def test_small_assembled_page_passes_the_html_check(small):
+    page, _ = small
+    assert html_problems(page) == []
+    p = _Page()
+    p.feed(page)
+    # title page, contents, summary, two chapters, methods, quality, sources, glossary
+    assert p.chapters == 7
+    assert [h for h in p.headings if h[0] == 1][3:5] == [(1, "Industry profile", 2),
+                                                        (1, "Workforce", 3)]
+
+
+# --- tagged PDF, language and title -----------------------------------------------------------
+
+
+def _struct_types(node, out: set[str], depth: int = 0) -> set[str]:
+    node = node.get_object()
+    if depth > 60:
+        return out
+    if "/S" in node:
+        out.add(str(node["/S"]) + (":alt" if "/Alt" in node else ""))
+    kids = node.get("/K")
+    if kids is None:
+        return out
+    kids = kids.get_object()
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and ("/S" in kid or "/K" in kid):
+            _struct_types(kid, out, depth + 1)
+    return out
+
+
+def _check_tagged(path: Path, title: str) -> set[str]:
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title == title
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # the title, not file name
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # PDF/UA-1 claimed
+    return _struct_types(root["/StructTreeRoot"], set())
+
+
+def test_report_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
+    page, _ = small
+    out = pdf.write_pdf(page, tmp_path / "report.pdf", base_url=paths.ROOT)
+    types = _check_tagged(out, f"{report.TITLE}: {region.name}")
+    # headings, a table with header cells, the figure with its alt text, links
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Figure:alt", "/Link"} <= types
+    assert "/Figure" not in types  # no figure without alt text
+
+
+def test_brief_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
+    _, chapters = small
+    page = brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026")
+    out = pdf.write_pdf(page, tmp_path / "brief.pdf", base_url=paths.ROOT)
+    types = _check_tagged(out, f"Council brief: {region.name} manufacturing needs")
+    assert {"/H1", "/H2"} <= types
