@@ -8,8 +8,6 @@ axe-core runs where Chromium and Playwright are installed.
 
 from __future__ import annotations
 
-import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
