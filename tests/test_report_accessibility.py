@@ -8,6 +8,7 @@ axe-core runs where Chromium and Playwright are installed.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -304,3 +305,146 @@ def test_brief_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
     out = pdf.write_pdf(page, tmp_path / "brief.pdf", base_url=paths.ROOT)
     types = _check_tagged(out, f"Council brief: {region.name} manufacturing needs")
     assert {"/H1", "/H2"} <= types
+
+
+# --- WCAG 2.1 AA contrast of the stylesheets --------------------------------------------------
+
+STYLESHEETS = sorted((paths.TEMPLATES_DIR).glob("*.css"))
+WHITE = (255, 255, 255)
+NAMED = {"white": WHITE, "black": (0, 0, 0)}
+# Decoration, not text a reader must read (WCAG 1.4.3 exempts it): the faint diagonal sample
+# watermark behind the page; the sample mark itself is checked.
+DECORATIVE = {".sample-watermark"}
+# Elements whose browser default is bold (large text from 18.66px when bold).
+BOLD_BY_DEFAULT = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "strong", "b"}
+
+
+def relative_luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2.1 relative luminance: each sRGB channel c/255 linearised as c/12.92 up to
+    0.04045, else ((c+0.055)/1.055)^2.4; then 0.2126 R + 0.7152 G + 0.0722 B."""
+    def lin(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """(L1 + 0.05) / (L2 + 0.05), L1 the lighter."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_contrast_formula_against_published_ratios():
+    # WebAIM's contrast checker: #777777 on white 4.48:1 (fails AA), #767676 4.54:1 (the
+    # lightest grey that passes); black on white 21:1 and a colour on itself 1:1 by definition.
+    assert round(contrast((0x77,) * 3, WHITE), 2) == 4.48
+    assert round(contrast((0x76,) * 3, WHITE), 2) == 4.54
+    assert contrast((0, 0, 0), WHITE) == pytest.approx(21.0)
+    assert contrast(WHITE, WHITE) == pytest.approx(1.0)
+
+
+def _colour(value: str) -> tuple[int, int, int] | None:
+    value = value.strip().lower()
+    if value in NAMED:
+        return NAMED[value]
+    m = re.fullmatch(r"#([0-9a-f]{3}|[0-9a-f]{6})", value)
+    if m:
+        h = m.group(1)
+        h = "".join(c * 2 for c in h) if len(h) == 3 else h
+        return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+    m = re.fullmatch(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", value)
+    if m:
+        if m.group(4) is not None and float(m.group(4)) < 1:
+            raise ValueError(f"translucent colour {value}: say what it is drawn on")
+        return tuple(int(m.group(i)) for i in (1, 2, 3))
+    return None
+
+
+def _px(value: str) -> float | None:
+    m = re.fullmatch(r"([\d.]+)(pt|px)", value.strip())
+    if not m:
+        return None
+    return float(m.group(1)) * (4 / 3 if m.group(2) == "pt" else 1)
+
+
+def css_rules(path: Path) -> list[dict]:
+    """Every style rule of a stylesheet (page-margin boxes of @page included) as selector and
+    declarations, with tinycss2, the CSS parser WeasyPrint itself uses."""
+    import tinycss2
+
+    def walk(nodes, where: str) -> list[dict]:
+        rules = []
+        for node in nodes:
+            if node.type == "qualified-rule":
+                selector = tinycss2.serialize(node.prelude).strip()
+                decls = _declarations(node.content)
+                rules.append({"file": path.name, "selector": selector, **decls})
+            elif node.type == "at-rule" and node.content is not None:
+                name = f"{where}@{node.lower_at_keyword}"
+                inner = tinycss2.parse_blocks_contents(node.content, skip_comments=True,
+                                                       skip_whitespace=True)
+                decls = _declarations(node.content)
+                if decls["decls"]:
+                    rules.append({"file": path.name, "selector": name, **decls})
+                rules += walk([n for n in inner if n.type in ("at-rule", "qualified-rule")],
+                              name)
+        return rules
+
+    def _declarations(content) -> dict:
+        out = {}
+        for d in tinycss2.parse_blocks_contents(content, skip_comments=True,
+                                                skip_whitespace=True):
+            if d.type == "declaration":
+                out[d.lower_name] = tinycss2.serialize(d.value).strip()
+        return {"decls": out}
+
+    sheet = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True,
+                                      skip_whitespace=True)
+    return walk(sheet, "")
+
+
+def _background(decls: dict) -> tuple[int, int, int] | None:
+    for key in ("background-color", "background"):
+        if key in decls:
+            return _colour(decls[key].split()[0])
+    return None
+
+
+def contrast_failures(path: Path) -> list[str]:
+    """Every text colour of the stylesheet below WCAG AA: 4.5:1, or 3:1 for large text (24px,
+    or 18.66px bold). A rule's colour is measured on the rule's own background where it sets
+    one; otherwise on white and on every panel background of the sheet (a rule setting a
+    background and no colour: its text, and any class inside it, is drawn on that panel).
+    Page-margin boxes (running footers) are drawn on the white page alone."""
+    rules = css_rules(path)
+    panels = [(r["selector"], _background(r["decls"])) for r in rules
+              if _background(r["decls"]) and "color" not in r["decls"]]
+    failures = []
+    for r in rules:
+        d = r["decls"]
+        if "color" not in d or r["selector"] in DECORATIVE:
+            continue
+        fg = _colour(d["color"])
+        assert fg is not None, f"{path.name} {r['selector']}: colour {d['color']} not read"
+        size = _px(d.get("font-size", "")) or 0
+        tags = set(re.findall(r"(?<![.#\w-])([a-z][a-z0-9]*)", r["selector"]))
+        bold = d.get("font-weight", "") in ("bold", "700", "800", "900") or bool(
+            tags & BOLD_BY_DEFAULT) and d.get("font-weight", "") != "normal"
+        large = size >= 24 or (bold and size >= 18.66)
+        need = 3.0 if large else 4.5
+        grounds = [(r["selector"], _background(d))] if _background(d) else [
+            ("white", WHITE), *([] if r["selector"].startswith("@page") else panels)]
+        for where, bg in grounds:
+            ratio = contrast(fg, bg)
+            if ratio < need:
+                failures.append(f"{path.name} {r['selector']}: {d['color']} on {where} "
+                                f"{ratio:.2f}:1 < {need}:1")
+    return failures
+
+
+@pytest.mark.parametrize("sheet", STYLESHEETS, ids=lambda p: p.name)
+def test_text_colours_pass_wcag_aa_contrast(sheet):
+    assert css_rules(sheet), f"{sheet.name}: no rules read"
+    assert contrast_failures(sheet) == []
