@@ -278,6 +278,31 @@ def _struct_types(node, out: set[str], depth: int = 0) -> set[str]:
     return out
 
 
+def struct_headings(path: Path) -> list[tuple[int, str, int | None]]:
+    """The PDF's heading structure elements (/H1 ... /H6) in document order, as
+    (level, "", chapter) for :func:`heading_problems`: a chapter starts at each /Sect whose
+    first heading is an /H1 and that holds no other section."""
+    root = PdfReader(path).trailer["/Root"]
+    out: list[tuple[int, str, int | None]] = []
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        s = str(node.get("/S", ""))
+        if re.fullmatch(r"/H[1-6]", s):
+            out.append((int(s[2]), "", None))
+        kids = node.get("/K")
+        if kids is None or depth > 80:
+            return
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and ("/S" in kid or "/K" in kid):
+                walk(kid, depth + 1)
+
+    walk(root["/StructTreeRoot"])
+    return out
+
+
 def _check_tagged(path: Path, title: str) -> set[str]:
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
@@ -297,6 +322,10 @@ def test_report_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
     # headings, a table with header cells, the figure with its alt text, links
     assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Figure:alt", "/Link"} <= types
     assert "/Figure" not in types  # no figure without alt text
+    # the tags keep the HTML's heading order: title, contents, summary, chapters, appendices
+    levels = [level for level, _, _ in struct_headings(out)]
+    assert heading_problems(struct_headings(out), 0) == []
+    assert levels[:4] == [1, 1, 1, 2]  # title page, contents, summary and its first h2
 
 
 def test_brief_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
@@ -305,6 +334,28 @@ def test_brief_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
     out = pdf.write_pdf(page, tmp_path / "brief.pdf", base_url=paths.ROOT)
     types = _check_tagged(out, f"Council brief: {region.name} manufacturing needs")
     assert {"/H1", "/H2"} <= types
+    assert heading_problems(struct_headings(out), 0) == []
+
+
+def test_notebook_headings_never_skip_a_level():
+    """In the report a notebook's ``#`` is its chapter's h1, ``##`` an h2 and so on: each
+    notebook has one ``#`` heading, first, and never goes down more than one level."""
+    import json
+
+    for nb in paths.notebooks():
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        headings = []
+        for cell in cells:
+            if cell["cell_type"] != "markdown":
+                continue
+            fence = False
+            for line in "".join(cell["source"]).splitlines():
+                fence ^= line.lstrip().startswith("```")
+                m = re.match(r"(#{1,6}) (.+)", line)
+                if m and not fence:
+                    headings.append((len(m.group(1)), m.group(2).strip(), 1))
+        assert headings, nb.name
+        assert heading_problems(headings, 1) == [], nb.name
 
 
 # --- WCAG 2.1 AA contrast of the stylesheets --------------------------------------------------
