@@ -8,7 +8,9 @@ axe-core runs where Chromium and Playwright are installed.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -175,6 +177,48 @@ def test_the_checker_finds_what_it_checks():
             "<a href='#a'>back</a><a href='https://x'><img src='i.png' alt='logo'></a>"
             "</section></body></html>")
     assert html_problems(good) == ["link without text: https://x"]  # an img's alt is not text
+
+
+# --- the same pages in a browser, checked by axe-core ---------------------------------------------
+
+# WCAG 2.0/2.1 A and AA rules and axe's best practices (landmarks, heading order, one h1...).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+CHROMIUM_ENV = "ASSESSMENT_CHROMIUM"  # a Chromium or Chrome binary; else chromium on PATH
+
+
+def chromium() -> str:
+    """The Chromium binary, or a skip saying what is missing: the browser check needs Debian's
+    ``chromium`` (``apt-get install chromium``) and the ``a11y`` extra (``pip install -e
+    '.[a11y]'``: Playwright and axe-playwright-python, which ships axe-core)."""
+    pytest.importorskip("playwright.sync_api",
+                        reason="Playwright is not installed (pip install -e '.[a11y]')")
+    pytest.importorskip("axe_playwright_python",
+                        reason="axe-playwright-python is not installed (pip install -e '.[a11y]')")
+    found = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or shutil.which(
+        "chromium-browser")
+    if not found:
+        pytest.skip(f"no Chromium on this machine (apt-get install chromium, or set "
+                    f"{CHROMIUM_ENV})")
+    return found
+
+
+def axe_violations(path: Path) -> dict[str, list[str]]:
+    """axe-core's violations of the HTML file: rule id -> a line per element (its selector and
+    what to fix)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(path.resolve().as_uri())
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                               "resultTypes": ["violations"]})
+        finally:
+            browser.close()
+    return {v["id"]: [f"{n['target']}: {' '.join(n['failureSummary'].split())}"
+                      for n in v["nodes"]] for v in results.response["violations"]}
 
 
 # --- a small page assembled by the report's own functions --------------------------------------
@@ -363,8 +407,8 @@ def test_notebook_headings_never_skip_a_level():
 STYLESHEETS = sorted((paths.TEMPLATES_DIR).glob("*.css"))
 WHITE = (255, 255, 255)
 NAMED = {"white": WHITE, "black": (0, 0, 0)}
-# Decoration, not text a reader must read (WCAG 1.4.3 exempts it): the faint diagonal sample
-# watermark behind the page; the sample mark itself is checked.
+# Decoration, not text a reader must read (WCAG 1.4.3 exempts it; its words are CSS content): the
+# faint diagonal sample watermark behind the page. The sample mark itself is checked.
 DECORATIVE = {".sample-watermark"}
 # Elements whose browser default is bold (large text from 18.66px when bold).
 BOLD_BY_DEFAULT = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "strong", "b"}
@@ -499,3 +543,29 @@ def contrast_failures(path: Path) -> list[str]:
 def test_text_colours_pass_wcag_aa_contrast(sheet):
     assert css_rules(sheet), f"{sheet.name}: no rules read"
     assert contrast_failures(sheet) == []
+
+
+def test_axe_finds_what_the_checker_finds(tmp_path):
+    chromium()
+    bad = tmp_path / "bad.html"
+    bad.write_text("<html><body><img src='x.png'><h1>A</h1><h3>B</h3><a href='#a'></a>"
+                   "</body></html>")
+    assert {"image-alt", "html-has-lang", "document-title", "heading-order",
+            "link-name"} <= set(axe_violations(bad))
+
+
+def test_small_report_and_brief_pass_axe(small, tmp_path, region):
+    chromium()
+    page, chapters = small
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    (tmp_path / "brief.html").write_text(
+        brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026"),
+        encoding="utf-8")
+    assert axe_violations(tmp_path / "report.html") == {}
+    assert axe_violations(tmp_path / "brief.html") == {}
+
+
+def test_small_brief_passes_the_html_check(small, region):
+    _, chapters = small
+    page = brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026")
+    assert html_problems(page) == []

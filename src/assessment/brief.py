@@ -150,12 +150,13 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
 
     rp = paths.report_paths(mode, region)
     marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
-             '<div class="sample-watermark">SAMPLE · SYNTHETIC DATA</div>') if sample else ""
+             '<div class="sample-watermark" aria-hidden="true"></div>'
+             if sample else "")
     found = find_lead(chapters)
     lead = found[1] if found else None
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>Council brief: {_e(region.name)} manufacturing needs</title>"
-             f"<style>{css}</style></head><body>", marks,
+             f"<style>{css}</style></head><body><main>", marks,
              '<section class="first">',
              f"<h1>{_e(region.name)} manufacturing: what the region needs</h1>",
              f'<p class="subtitle">Council brief of the {_e(TITLE)} needs assessment · '
@@ -205,7 +206,7 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
                  "appendix). The rules that turn figures into needs are in "
                  "<code>config/needs.yml</code>; the recommendations in "
                  f"<code>{_e(_recs_where(mode, region))}</code>.</p></section>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "".join(parts)
 
 

@@ -71,7 +71,7 @@ def _fmt(value: object, fmt: str | None) -> str:
 
 def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
     formats = dict(formats or {})
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
     body = []
     for row in df.itertuples(index=False):
         cells = []

@@ -340,7 +340,8 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
             f"<title>{html.escape(TITLE)}: {html.escape(region.name)}</title>"
             f"<style>{css}</style></head><body>")
     marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
-             f'<div class="sample-watermark">SAMPLE · SYNTHETIC DATA</div>') if sample else ""
+             '<div class="sample-watermark" aria-hidden="true"></div>'
+             if sample else "")
     title = (f'<section class="title-page"><h1>{html.escape(TITLE)}</h1>'
              f'<div class="subtitle">{html.escape(SUBTITLE)}<br/>'
              f"{html.escape(region.name)} manufacturing</div>"
