@@ -69,6 +69,11 @@ def _fmt(value: object, fmt: str | None) -> str:
     return html.escape(str(value))
 
 
+# A table of this many columns or more is set in smaller type (class "wide" in the
+# stylesheets) so that it fits the page's width.
+WIDE_COLUMNS = 11
+
+
 def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
     formats = dict(formats or {})
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
@@ -81,7 +86,9 @@ def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> st
             cls = ' class="num"' if numeric else ""
             cells.append(f"<td{cls}>{_fmt(value, formats.get(col))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    wide = ' class="wide"' if len(df.columns) >= WIDE_COLUMNS else ""
+    return (f"<table{wide}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table>")
 
 
 def table_meta(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
