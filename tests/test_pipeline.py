@@ -21,8 +21,12 @@ from test_report_accessibility import (
     _check_tagged,
     axe_violations,
     heading_problems,
+    heading_texts,
     html_problems,
+    pages_ending_with_a_heading,
+    right_margin_pt,
     struct_headings,
+    text_past_the_margin,
 )
 from test_survey_confidential import _export, _leaks, _scan
 
@@ -178,6 +182,24 @@ def test_report_and_brief_pdfs_are_tagged_with_headings_in_order(sample_root):
         types = _check_tagged(path, title)
         assert "/Figure:alt" in types and "/Figure" not in types, file  # every image has alt
         assert heading_problems(struct_headings(path), 0) == [], file
+
+
+def test_no_page_ends_with_a_heading_or_runs_past_the_margin(sample_root):
+    from assessment import brief, report
+    from assessment.region import load_region
+
+    region = load_region(sample_root / "config" / "regions" / f"{SLUG}.yml")
+    out = sample_root / "reports" / SLUG
+    executed = sorted((sample_root / "reports/executed" / SLUG / "sample").glob("[0-9]*.ipynb"))
+    chapters = [report.read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
+    brief_page = brief.brief_html(chapters, executed, paths.Mode.SAMPLE, region, "today")
+    for file, page, sheet in (
+            ("needs-assessment-sample.pdf", (out / "needs-assessment-sample.html").read_text(),
+             "report.css"),
+            ("needs-assessment-brief-sample.pdf", brief_page, "brief.css")):
+        assert pages_ending_with_a_heading(out / file, heading_texts(page)) == [], file
+        margin = right_margin_pt(paths.TEMPLATES_DIR / sheet)
+        assert text_past_the_margin(out / file, margin) == [], file
 
 
 def test_report_shows_no_code(sample_root):

@@ -569,3 +569,94 @@ def test_small_brief_passes_the_html_check(small, region):
     _, chapters = small
     page = brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026")
     assert html_problems(page) == []
+
+
+# --- layout: headings kept with their text, nothing past the margin ----------------------------
+
+MM = 72 / 25.4  # PDF points per millimetre
+_RUNNING = re.compile(r"(?i)page \d+ of \d+|SAMPLE REPORT: SYNTHETIC|SAMPLE · SYNTHETIC")
+
+
+def right_margin_pt(sheet: Path) -> float:
+    """The right page margin the stylesheet's ``@page`` sets (``margin: top right ...``)."""
+    page = next(r for r in css_rules(sheet) if r["selector"] == "@page")
+    parts = page["decls"]["margin"].split()
+    value = parts[1] if len(parts) > 1 else parts[0]
+    assert value.endswith("mm"), value
+    return float(value[:-2]) * MM
+
+
+def heading_texts(page: str) -> list[str]:
+    import html as htmllib
+
+    return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", t)).split())
+            for t in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page, re.S)]
+
+
+def pages_ending_with_a_heading(path: Path, headings: list[str]) -> list[tuple[int, str]]:
+    """(page, line) for every page whose last line of text (running header, footer and the
+    sample mark aside) is a heading or the end of one: a heading stranded at the foot."""
+    found = []
+    for n, page in enumerate(PdfReader(path).pages, 1):
+        lines = [" ".join(line.split()) for line in page.extract_text().splitlines()]
+        lines = [line for line in lines if line and not _RUNNING.search(line)
+                 and line != report.TITLE]
+        if lines and any(h == lines[-1] or (len(lines[-1]) > 8 and h.endswith(lines[-1]))
+                         for h in headings if h):
+            found.append((n, lines[-1]))
+    return found
+
+
+def text_past_the_margin(path: Path, margin_pt: float) -> list[tuple[int, str]]:
+    """(page, text) for every piece of text that starts right of the page's content box: a
+    table or line running off the page."""
+    found = []
+    for n, page in enumerate(PdfReader(path).pages, 1):
+        edge = float(page.mediabox.width) - margin_pt
+
+        def visit(text, cm, tm, font, size, n=n, edge=edge):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            if text.strip() and x > edge:
+                found.append((n, text.strip()[:30]))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("sheet", STYLESHEETS, ids=lambda p: p.name)
+def test_stylesheets_keep_headings_with_what_follows(sheet):
+    rules = css_rules(sheet)
+
+    def declared(tag: str, prop: str) -> set[str]:
+        return {r["decls"][prop] for r in rules if prop in r["decls"]
+                and tag in [s.strip() for s in r["selector"].split(",")]}
+
+    for tag in ("h1", "h2", "h3", "h4"):
+        assert "avoid" in declared(tag, "break-after"), (sheet.name, tag)
+    assert "avoid" in declared("figure", "break-inside"), sheet.name  # a chart is never split
+
+
+def test_report_tables_run_on_with_caption_and_source_kept():
+    rules: dict[str, dict] = {}
+    for r in css_rules(paths.TEMPLATES_DIR / "report.css"):  # later rules add to earlier ones
+        rules.setdefault(r["selector"], {}).update(r["decls"])
+    assert rules["figure.table"]["break-inside"] == "auto"
+    assert rules["figure.table figcaption"]["break-after"] == "avoid"
+    assert rules["figure.table > p.source, figure.table > p.note"]["break-before"] == "avoid"
+
+
+def test_layout_checks_find_a_stranded_heading_and_a_table_off_the_page(tmp_path, small):
+    filler = "<p>" + "Text of the chapter. " * 40 + "</p>"
+    bad = ("<!DOCTYPE html><html lang='en'><head><title>T</title><style>"
+           "@page { size: Letter; margin: 20mm; } h2 { break-after: page; }</style></head>"
+           f"<body>{filler}<h2>Stranded heading</h2>{filler}"
+           "<table><tr><td style='white-space: nowrap'>" + "A cell too wide for the page. " * 5
+           + "<b>Off the page</b></td></tr></table></body></html>")
+    out = pdf.write_pdf(bad, tmp_path / "bad.pdf")
+    assert pages_ending_with_a_heading(out, heading_texts(bad)) == [(1, "Stranded heading")]
+    assert [t for _, t in text_past_the_margin(out, 20 * MM)] == ["Off the page"]
+    page, _ = small
+    good = pdf.write_pdf(page, tmp_path / "good.pdf", base_url=paths.ROOT)
+    margin = right_margin_pt(paths.TEMPLATES_DIR / "report.css")
+    assert pages_ending_with_a_heading(good, heading_texts(page)) == []
+    assert text_past_the_margin(good, margin) == []
