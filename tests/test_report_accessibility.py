@@ -42,6 +42,7 @@ class _Page(HTMLParser):
         self.ids: list[str] = []
         self.headings: list[tuple[int, str, int | None]] = []  # level, text, chapter index
         self.chapters = 0  # sections of class "chapter" (chapters and appendices)
+        self.mains = 0  # <main> landmarks
         self._stack: list[tuple[str, dict]] = []
         self._chapter: list[int | None] = [None]
         self._text: list[list] = []  # open collectors: [kind, buffer]
@@ -52,6 +53,8 @@ class _Page(HTMLParser):
             self.ids.append(a["id"])
         if tag == "html":
             self.lang = a.get("lang")
+        elif tag == "main":
+            self.mains += 1
         elif tag == "img":
             self.images.append(a)
         elif tag == "table":
@@ -125,9 +128,10 @@ def heading_problems(headings: list[tuple[int, str, int | None]], chapters: int)
 
 def html_problems(page: str) -> list[str]:
     """Every rule broken, one line each (an empty list for an accessible page): the html
-    element's lang, a non-empty title, a non-empty alt on every img, header cells on every
-    table (th in a thead, or th with scope), text (or aria-label) on every link, links to
-    ids that exist, unique ids, and headings in order (:func:`heading_problems`)."""
+    element's lang, a non-empty title, one main landmark, a non-empty alt on every img, header
+    cells on every table (th in a thead, or th with scope), text (or aria-label) on every
+    link, links to ids that exist, unique ids, and headings in order
+    (:func:`heading_problems`)."""
     p = _Page()
     p.feed(page)
     p.close()
@@ -136,6 +140,8 @@ def html_problems(page: str) -> list[str]:
         problems.append("html element has no lang")
     if not p.title:
         problems.append("document has no title")
+    if p.mains != 1:
+        problems.append(f"{p.mains} main landmarks, not one")
     for img in p.images:
         if not img.get("alt", "").strip():
             src = img.get("src", "")[:40]
@@ -164,18 +170,18 @@ def test_the_checker_finds_what_it_checks():
            "<h1>Second h1</h1></section></body></html>")
     problems = html_problems(bad)
     assert problems == [
-        "html element has no lang", "document has no title",
+        "html element has no lang", "document has no title", "0 main landmarks, not one",
         "img without alt text: x.png", "img without alt text: y.png",
         "table 1 has no header cells (th in a thead or with scope)",
         "link without text: #nowhere", "link to a missing id: #nowhere",
         "duplicate id: a",
         "heading skips a level: h1 then h3 'Skipped'",
         "chapter section 1 has 2 h1 headings: ['One', 'Second h1']"]
-    good = ("<!DOCTYPE html><html lang='en'><head><title>T</title></head><body>"
+    good = ("<!DOCTYPE html><html lang='en'><head><title>T</title></head><body><main>"
             "<section class='chapter'><h1 id='a'>One</h1><h2>Two</h2><h3>Three</h3><h2>Two</h2>"
             "<img src='x.png' alt='A bar chart'><table><tr><th scope='col'>a</th></tr></table>"
             "<a href='#a'>back</a><a href='https://x'><img src='i.png' alt='logo'></a>"
-            "</section></body></html>")
+            "</section></main></body></html>")
     assert html_problems(good) == ["link without text: https://x"]  # an img's alt is not text
 
 
