@@ -157,3 +157,20 @@ def test_finish_uses_the_maintained_glossary():
     anchor = next(t.anchor for t in load_glossary() if t.term == "QCEW")
     assert f'<a class="term" href="#{anchor}">QCEW</a> counts' in page
     assert f'<dt id="{anchor}">' in page
+
+
+def test_glossary_names_no_region():
+    """One glossary serves every region: no committed region's name or county in it (the
+    pipeline test checks the same of each built report)."""
+    import re
+
+    from assessment import paths
+    from assessment.region import load_region
+
+    text = (paths.TEMPLATES_DIR / report.GLOSSARY_FILE).read_text(encoding="utf-8")
+    names = set()
+    for path in sorted((paths.CONFIG_DIR / "regions").glob("*.yml")):
+        region = load_region(path)
+        names |= {region.name, *(c.name for c in region.counties)}
+    assert names
+    assert sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text)) == []
