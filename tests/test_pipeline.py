@@ -17,10 +17,21 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_report_accessibility import (
+    _check_tagged,
+    axe_violations,
+    heading_problems,
+    heading_texts,
+    html_problems,
+    pages_ending_with_a_heading,
+    right_margin_pt,
+    struct_headings,
+    text_past_the_margin,
+)
 from test_survey_confidential import _export, _leaks, _scan
 
 from assessment import paths
-from assessment.report import SAMPLE_MARK
+from assessment.report import SAMPLE_MARK, TITLE
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -188,6 +199,50 @@ def test_council_brief_has_four_to_six_pages_each_with_the_sample_mark(sample_ro
                  "What the partnership recommends", "Where to read more",
                  "needs-assessment-sample.pdf", "needs-assessment-sample.xlsx"):
         assert part in text, part
+
+
+def test_report_html_passes_the_accessibility_check(sample_root):
+    """Alt text, language, title, table headers, link text, unique ids, heading order and one
+    h1 per chapter and appendix (test_report_accessibility.html_problems)."""
+    html = (sample_root / "reports" / SLUG / "needs-assessment-sample.html").read_text()
+    assert html_problems(html) == []
+
+
+def test_report_html_passes_axe_in_a_browser(sample_root):
+    """axe-core's WCAG 2.1 A/AA rules and best practices in Chromium (skipped, saying why,
+    where Chromium or the a11y extra is not installed)."""
+    assert axe_violations(sample_root / "reports" / SLUG / "needs-assessment-sample.html") == {}
+
+
+def test_report_and_brief_pdfs_are_tagged_with_headings_in_order(sample_root):
+    from assessment.region import load_region
+
+    name = load_region(sample_root / "config" / "regions" / f"{SLUG}.yml").name
+    for file, title in (("needs-assessment-sample.pdf", f"{TITLE}: {name}"),
+                        ("needs-assessment-brief-sample.pdf",
+                         f"Council brief: {name} manufacturing needs")):
+        path = sample_root / "reports" / SLUG / file
+        types = _check_tagged(path, title)
+        assert "/Figure:alt" in types and "/Figure" not in types, file  # every image has alt
+        assert heading_problems(struct_headings(path), 0) == [], file
+
+
+def test_no_page_ends_with_a_heading_or_runs_past_the_margin(sample_root):
+    from assessment import brief, report
+    from assessment.region import load_region
+
+    region = load_region(sample_root / "config" / "regions" / f"{SLUG}.yml")
+    out = sample_root / "reports" / SLUG
+    executed = sorted((sample_root / "reports/executed" / SLUG / "sample").glob("[0-9]*.ipynb"))
+    chapters = [report.read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
+    brief_page = brief.brief_html(chapters, executed, paths.Mode.SAMPLE, region, "today")
+    for file, page, sheet in (
+            ("needs-assessment-sample.pdf", (out / "needs-assessment-sample.html").read_text(),
+             "report.css"),
+            ("needs-assessment-brief-sample.pdf", brief_page, "brief.css")):
+        assert pages_ending_with_a_heading(out / file, heading_texts(page)) == [], file
+        margin = right_margin_pt(paths.TEMPLATES_DIR / sheet)
+        assert text_past_the_margin(out / file, margin) == [], file
 
 
 def test_report_shows_no_code(sample_root):

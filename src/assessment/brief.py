@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 
@@ -151,12 +150,13 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
 
     rp = paths.report_paths(mode, region)
     marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
-             '<div class="sample-watermark">SAMPLE · SYNTHETIC DATA</div>') if sample else ""
+             '<div class="sample-watermark" aria-hidden="true"></div>'
+             if sample else "")
     found = find_lead(chapters)
     lead = found[1] if found else None
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>Council brief: {_e(region.name)} manufacturing needs</title>"
-             f"<style>{css}</style></head><body>", marks,
+             f"<style>{css}</style></head><body><main>", marks,
              '<section class="first">',
              f"<h1>{_e(region.name)} manufacturing: what the region needs</h1>",
              f'<p class="subtitle">Council brief of the {_e(TITLE)} needs assessment · '
@@ -193,6 +193,7 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
                      "</h2>" + (f"<p>{_e(lead['note'])}</p>" if lead.get("recommendations")
                                 else "") + _recommendation_items(lead) + _flags(lead)
                      + "</section>")
+
     def code(p: Path) -> str:
         return f"<code>{_e(str(p.relative_to(paths.ROOT)))}</code>"
 
@@ -205,7 +206,7 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
                  "figures into needs are in <code>config/needs.yml</code>; the "
                  f"recommendations in <code>{_e(_recs_where(mode, region))}</code>.</p>"
                  "</section>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "".join(parts)
 
 
@@ -220,12 +221,8 @@ def _recs_where(mode: Mode, region) -> str:
 
 
 def write_brief(chapters, executed: list[Path], mode: Mode, region, built: str) -> Path:
-    from weasyprint import HTML
+    from assessment import pdf
 
     rp = paths.report_paths(mode, region)
     page = brief_html(chapters, executed, mode, region, built)
-    rp.brief.parent.mkdir(parents=True, exist_ok=True)
-    tmp = rp.brief.with_suffix(".tmp.pdf")
-    HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp)
-    os.replace(tmp, rp.brief)
-    return rp.brief
+    return pdf.write_pdf(page, rp.brief, base_url=paths.ROOT)

@@ -69,9 +69,14 @@ def _fmt(value: object, fmt: str | None) -> str:
     return html.escape(str(value))
 
 
+# A table of this many columns or more is set in smaller type (class "wide" in the
+# stylesheets) so that it fits the page's width.
+WIDE_COLUMNS = 11
+
+
 def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
     formats = dict(formats or {})
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
     body = []
     for row in df.itertuples(index=False):
         cells = []
@@ -81,7 +86,9 @@ def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> st
             cls = ' class="num"' if numeric else ""
             cells.append(f"<td{cls}>{_fmt(value, formats.get(col))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    wide = ' class="wide"' if len(df.columns) >= WIDE_COLUMNS else ""
+    return (f"<table{wide}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table>")
 
 
 def table_meta(df: pd.DataFrame, caption: str, source: str, *, note: str | None = None,
@@ -141,14 +148,24 @@ def png_bytes(fig: plt.Figure) -> bytes:
 def figure(fig: plt.Figure, caption: str, source: str, *, note: str | None = None,
            alt: str | None = None) -> None:
     """Show a captioned, sourced matplotlib figure (embedded as a PNG at print resolution). An
-    :class:`Omitted` in place of the figure shows its one sentence instead."""
+    :class:`Omitted` in place of the figure shows its one sentence instead.
+
+    ``alt`` is the text a reader who cannot see the figure gets instead (screen readers, the
+    tagged PDF): what it shows, with its main values. Without it, the figure's own alt text is
+    used (:func:`assessment.figures.alt_text`: set by the chart function, or read off the
+    chart's title, axes and values); a figure with neither is refused."""
     if isinstance(fig, Omitted):
         return omitted(fig, caption)
     import matplotlib.pyplot as plt
 
+    from assessment import figures
+
+    alt = " ".join((alt or figures.alt_text(fig)).split())
+    if not alt:
+        raise ValueError(f"figure '{caption}' has no alt text: pass alt= saying what it shows")
     data = base64.b64encode(png_bytes(fig)).decode()
     plt.close(fig)
-    parts = [f'<figure class="figure"><img alt="{html.escape(alt or caption)}" '
+    parts = [f'<figure class="figure"><img alt="{html.escape(alt)}" '
              f'src="data:image/png;base64,{data}"/>',
              f"<figcaption>{html.escape(caption)}</figcaption>",
              f'<p class="source">Source: {html.escape(source)}</p>']
@@ -156,7 +173,8 @@ def figure(fig: plt.Figure, caption: str, source: str, *, note: str | None = Non
         parts.append(f'<p class="note">Note: {html.escape(note)}</p>')
     parts.append("</figure>")
     display(HTML("".join(parts)),
-            metadata={"assessment": {"kind": "figure", "caption": caption, "source": source}})
+            metadata={"assessment": {"kind": "figure", "caption": caption, "source": source,
+                                     "alt": alt}})
 
 
 def findings(items: Iterable[str], title: str = "Key findings") -> None:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import html
 import io
 import json
-import logging
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import mistune
 import pandas as pd
 
-from assessment import brief, citations, download, paths, sources
+from assessment import brief, citations, download, paths, pdf, sources
 from assessment.paths import Mode
 from assessment.present import table_html
 from assessment.region import Region
@@ -339,7 +340,8 @@ def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
             f"<title>{html.escape(TITLE)}: {html.escape(region.name)}</title>"
             f"<style>{css}</style></head><body>")
     marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
-             f'<div class="sample-watermark">SAMPLE · SYNTHETIC DATA</div>') if sample else ""
+             '<div class="sample-watermark" aria-hidden="true"></div>'
+             if sample else "")
     title = (f'<section class="title-page"><h1>{html.escape(TITLE)}</h1>'
              f'<div class="subtitle">{html.escape(SUBTITLE)}<br/>'
              f"{html.escape(region.name)} manufacturing</div>"
@@ -390,21 +392,7 @@ def write_workbook(chapters: list[Chapter], path: Path, files: list[dict], *,
                           title=title or f"{TITLE}: tables of the report")
 
 
-class _QuietFonts(logging.Filter):
-    """Drops WeasyPrint's notice that it subsets fonts with fontTools (the pure-Python fallback
-    it uses when the system has no HarfBuzz-Subset): the PDF is the same either way."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "HarfBuzz-Subset" not in record.getMessage()
-
-
 def build(mode: Mode | str, region: Region) -> list[Path]:
-    from weasyprint import HTML
-
-    wp_log = logging.getLogger("weasyprint")
-    if not any(isinstance(f, _QuietFonts) for f in wp_log.filters):
-        wp_log.addFilter(_QuietFonts())
-
     mode = Mode(mode)
     if mode is Mode.REAL:
         download.refuse_samples(paths.data_dirs(mode, region).raw)
@@ -416,11 +404,10 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
     chapters = [read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
     citations.apply(chapters)  # "Chapter 4, table “…”" → "Table 45 (chapter 4, “…”)"
     page = assemble(chapters, mode, region)
+    page = finish(page)
     rp.html.parent.mkdir(parents=True, exist_ok=True)
     rp.html.write_text(page, encoding="utf-8")
-    tmp_pdf = rp.pdf.with_suffix(".tmp.pdf")
-    HTML(string=page, base_url=str(paths.ROOT)).write_pdf(tmp_pdf)
-    os.replace(tmp_pdf, rp.pdf)
+    pdf.write_pdf(page, rp.pdf, base_url=paths.ROOT)
     xlsx = write_workbook(chapters, rp.xlsx, region_manifests(mode, region),
                           sample=mode is Mode.SAMPLE,
                           title=f"{TITLE}: {region.name}, tables of the report")
@@ -428,3 +415,205 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
         {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
     council = brief.write_brief(chapters, executed, mode, region, _build_date())
     return [rp.html, rp.pdf, xlsx, council]
+
+
+# --- glossary, term links and the accessible HTML ----------------------------------------------
+
+GLOSSARY_FILE = "glossary.yml"
+GLOSSARY_ANCHOR = "glossary"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry (``report_templates/glossary.yml``)."""
+
+    term: str
+    aliases: tuple[str, ...]
+    definition: str
+    source: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        slug = "".join(c if c.isalnum() else "-" for c in self.term.lower())
+        return "g-" + "-".join(p for p in slug.split("-") if p)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+def _is_acronym(text: str) -> bool:
+    """An alias in capitals (SOC, TOP, O*NET, SB 535) matches only in capitals."""
+    return any(c.isalpha() for c in text) and text == text.upper()
+
+
+def load_glossary(path: Path | None = None) -> list[Term]:
+    """The glossary entries, checked: each has a term and a definition, and no spelling names
+    two entries (file, entry and rule named otherwise)."""
+    import yaml
+
+    path = path or paths.TEMPLATES_DIR / GLOSSARY_FILE
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    terms: list[Term] = []
+    owner: dict[str, str] = {}
+    for i, entry in enumerate(entries, 1):
+        where = f"{path}: entry {i}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: an entry is a mapping with term and definition")
+        unknown = set(entry) - {"term", "aliases", "definition", "source"}
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        for key in ("term", "definition"):
+            if not str(entry.get(key) or "").strip():
+                raise ValueError(f"{where} ({entry.get('term', '?')}): '{key}' is required")
+        term = Term(str(entry["term"]).strip(),
+                    tuple(str(a).strip() for a in entry.get("aliases") or []),
+                    str(entry["definition"]).strip(),
+                    str(entry["source"]).strip() if entry.get("source") else None)
+        for spelling in term.spellings:
+            key = spelling if _is_acronym(spelling) else spelling.casefold()
+            if key in owner:
+                raise ValueError(f"{where} ({term.term}): '{spelling}' already links to "
+                                 f"'{owner[key]}'; a spelling belongs to one entry")
+            owner[key] = term.term
+        terms.append(term)
+    return terms
+
+
+def glossary_appendix(terms: list[Term]) -> str:
+    """The glossary as the last appendix: one anchored entry per term, alphabetical."""
+    items = []
+    for t in sorted(terms, key=lambda t: t.term.casefold()):
+        also = [a for a in t.aliases if _is_acronym(a) and a != t.term]
+        head = html.escape(t.term) + (f" ({html.escape(', '.join(also))})" if also else "")
+        source = (f'<span class="glossary-source">Source: {html.escape(t.source)}</span>'
+                  if t.source else "")
+        items.append(f'<dt id="{t.anchor}">{head}</dt>'
+                     f"<dd>{_md(t.definition)[3:-5]} {source}</dd>")
+    return (f'<section class="chapter appendix glossary"><h1 id="{GLOSSARY_ANCHOR}">Appendix: '
+            "Glossary</h1><p>Terms of labor-market statistics, training and the data sources "
+            "that this report uses. The first use of each term in the text links here.</p>"
+            f'<dl class="glossary">{"".join(items)}</dl></section>')
+
+
+def _term_pattern(terms: list[Term]) -> tuple[re.Pattern, dict[str, Term]]:
+    """One pattern for every spelling (longest first, so "margin of error" wins over a shorter
+    spelling inside it), and the lookup from a matched spelling to its entry."""
+    lookup: dict[str, Term] = {}
+    alts = []
+    for t in terms:
+        for s in t.spellings:
+            body = r"\s+".join(re.escape(w) for w in s.split())
+            if _is_acronym(s):
+                lookup[" ".join(s.split())] = t
+                alts.append((len(s), body))
+            else:
+                lookup[" ".join(s.split()).casefold()] = t
+                alts.append((len(s), f"(?i:{body})"))
+    alts.sort(key=lambda a: -a[0])
+    return re.compile(r"(?<![\w*])(?:" + "|".join(a for _, a in alts) + r")(?![\w*])"), lookup
+
+
+# Text inside these is never linked: headings, links, code, the contents, captions (the
+# stylesheet numbers them), tables, source lines, the title page and the sample marks.
+_NO_LINK_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "samp",
+                           "script", "style", "title", "head", "nav", "figcaption", "table",
+                           "svg", "button", "label"})
+_NO_LINK_CLASSES = frozenset({"title-page", "sample-mark", "sample-watermark", "source",
+                              "glossary"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+
+
+class _Finisher(HTMLParser):
+    """Re-emits the document unchanged except for: the first use of each glossary term in body
+    text wrapped in a link to its entry; the body's content in one ``<main>`` landmark; the
+    glossary appendix before the end of the body and its line at the end of the contents."""
+
+    def __init__(self, terms: list[Term], appendix: str):
+        super().__init__(convert_charrefs=False)
+        self.pattern, self.lookup = _term_pattern(terms)
+        self.appendix = appendix
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, no links inside, is nav.toc)
+        self.linked: dict[str, Term] = {}
+        self.in_body = False
+
+    def _no_link(self) -> bool:
+        return not self.in_body or not self.stack or self.stack[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag == "body":
+            self.in_body = True
+            self.out.append("<main>")
+        if tag in _VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        blocked = ((bool(self.stack) and self.stack[-1][1]) or tag in _NO_LINK_TAGS
+                   or bool(classes & _NO_LINK_CLASSES))
+        self.stack.append((tag, blocked, tag == "nav" and "toc" in classes))
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag == "body":
+            self.in_body = False
+            self.out.append(self.appendix + "</main>")
+        if (tag == "ol" and len(self.stack) >= 2 and self.stack[-1][0] == "ol"
+                and self.stack[-2][2]):
+            self.out.append(f'<li><a href="#{GLOSSARY_ANCHOR}">Appendix: Glossary</a></li>')
+        self.out.append(f"</{tag}>")
+        if any(t == tag for t, _, _ in self.stack):
+            while self.stack and self.stack.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data):
+        if self._no_link():
+            self.out.append(data)
+            return
+        self.out.append(self.pattern.sub(self._link, data))
+
+    def _link(self, m: re.Match) -> str:
+        text = " ".join(m.group(0).split())
+        term = self.lookup.get(text) or self.lookup.get(text.casefold())
+        if term is None or term.term in self.linked:
+            return m.group(0)
+        self.linked[term.term] = term
+        return f'<a class="term" href="#{term.anchor}">{m.group(0)}</a>'
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.out.append(f"<![{data}]>")
+
+
+def link_terms(page: str, terms: list[Term] | None = None) -> tuple[str, list[Term]]:
+    """The assembled page with the glossary appendix (and its contents line) added, the first
+    use of each term in body text linked to its entry and the content in a ``<main>``
+    landmark; and the terms the text used, in order of first use. Headings, captions, tables,
+    links and code are left as they are."""
+    terms = load_glossary() if terms is None else terms
+    finisher = _Finisher(terms, glossary_appendix(terms))
+    finisher.feed(page)
+    finisher.close()
+    return "".join(finisher.out), list(finisher.linked.values())
+
+
+def finish(page: str) -> str:
+    """The last step before the page is written: glossary, term links, landmark."""
+    return link_terms(page)[0]

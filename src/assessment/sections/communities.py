@@ -44,7 +44,8 @@ TOP_N = 10
 Z90 = 1.645
 BOTH, SB535_ONLY, CEJST_ONLY, NEITHER = ("SB 535 and CEJST", "SB 535 only", "CEJST only",
                                          "Neither")
-CATEGORY_COLORS = {BOTH: "#6a3d9a", SB535_ONLY: "#e07b39", CEJST_ONLY: "#8fb9d6",
+# Colour-blind safe (Okabe–Ito orange and sky blue, a dark purple for both lists).
+CATEGORY_COLORS = {BOTH: "#5e3c99", SB535_ONLY: "#e69f00", CEJST_ONLY: "#56b4e9",
                    NEITHER: "#f1f1f1"}
 RECRUITMENT_RULE = (
     f"Tracts designated disadvantaged by SB 535 or CEJST with at least {MIN_NEARBY_JOBS} "
@@ -449,7 +450,12 @@ def map_figure(ctx: Context) -> plt.Figure:
     ax.set_title(f"Disadvantaged census tracts and manufacturing jobs, {ctx.lodes_year}",
                  loc="left")
     fig.tight_layout()
-    return fig
+    counts = shapes["category"].value_counts()
+    cats = "; ".join(f"{k}: {int(counts.get(k, 0)):,}" for k in CATEGORY_COLORS)
+    return figures.set_alt(fig, f"Map of the region's {len(shapes):,} census tracts coloured "
+                           f"by disadvantaged-community status ({cats}), with open circles "
+                           f"sized by each tract's manufacturing jobs, {ctx.lodes_year} (largest "
+                           f"{top:,.0f}), and county outlines and names.")
 
 
 # --- caveats and findings ---------------------------------------------------------------------

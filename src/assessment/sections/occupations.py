@@ -728,9 +728,9 @@ def wage_figure(ctx: Context, n: int = FOCUS_N):
         rows = a[(a["area_code"] == st["area_code"].iloc[0]) & a["occ_code"].isin(y)]
         ax.scatter(rows["h_median"].astype(float), rows["occ_code"].map(y), marker="D", s=26,
                    facecolor="white", edgecolor="#222", label=st["name"].iloc[0], zorder=4)
-    ax.axvline(ctx.fs_hourly, color="#b5495b", lw=1.1, ls="--", zorder=2)
+    ax.axvline(ctx.fs_hourly, color="#222222", lw=1.1, ls="--", zorder=2)
     ax.text(ctx.fs_hourly, len(y) - 0.4, f" family-sustaining {dollars(ctx.fs_hourly)}",
-            color="#b5495b", fontsize=7, va="bottom")
+            color="#222222", fontsize=7, va="bottom")
     ax.set_yticks(range(len(y)), [labels[o] for o in order.index])
     ax.set_ylim(-0.6, len(y) + 0.2)
     ax.set_xlabel("Median hourly wage ($)")
@@ -742,7 +742,15 @@ def wage_figure(ctx: Context, n: int = FOCUS_N):
     ax.legend(frameon=True, facecolor="white", edgecolor="#ccc", ncols=2, loc="lower right",
               fontsize=7)
     fig.tight_layout()
-    return fig
+    med = order.dropna()
+    above = int((med >= ctx.fs_hourly).sum())
+    ranked = "; ".join(f"{labels[o]} {dollars(v)}" for o, v in med[::-1].items())
+    return figures.set_alt(fig, f"Dot chart: median hourly wage, May {ctx.region.years.oews}, of "
+                           f"the {len(y)} largest IMT occupations in each of {len(metros)} metro "
+                           f"areas and {ctx.state}, against the family-sustaining wage of "
+                           f"{dollars(ctx.fs_hourly)} (dashed line). {above} of {len(med)} "
+                           f"occupations have a regional median at or above it. Regional "
+                           f"medians, highest first: {ranked}.")
 
 
 def wage_note(ctx: Context) -> str:

@@ -752,7 +752,14 @@ def institutions_map(ctx: Context):
               labelspacing=1.2)
     ax.set_title("Completions a year in the priority occupations' programs", loc="left")
     fig.tight_layout()
-    return fig
+    top = t.sort_values("supply", ascending=False).head(3)
+    name = next((c for c in ("institution", "name", "instnm") if c in t.columns), None)
+    most = "; ".join(f"{r[name]} {r['supply']:,.0f}" for _, r in top.iterrows()) if name else ""
+    ccs = int(t["community_college"].sum())
+    return figures.set_alt(fig, f"Map of the region's counties with a circle for each of the "
+                           f"{len(t)} institutions that train for the priority occupations "
+                           f"({ccs} community colleges, {len(t) - ccs} others), sized by "
+                           f"completions a year" + (f"; most: {most}." if most else "."))
 
 
 def map_source(ctx: Context) -> str:

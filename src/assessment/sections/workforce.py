@@ -452,7 +452,7 @@ def unemployment_figure(ctx: Context) -> plt.Figure:
     # county names at the right-hand end, pushed apart so that none overlaps another
     for c, y in zip(last.index, spread(last.to_numpy(dtype=float), 0.045 * top), strict=True):
         ax.annotate(c, (wide.index[-1], last[c]), xytext=(wide.index[-1] + 0.12, y),
-                    textcoords="data", fontsize=6, color="#7a8691", va="center",
+                    textcoords="data", fontsize=6, color="#5b6670", va="center",
                     arrowprops={"arrowstyle": "-", "color": "#d5dbe0", "lw": 0.5})
     main = [(f"{ctx.region.name} (region)", figures.PALETTE[0], 2.4),
             (ctx.state, figures.PALETTE[1], 1.6), (ctx.nation, figures.PALETTE[2], 1.6)]
@@ -546,7 +546,7 @@ def education_figure(ctx: Context) -> plt.Figure:
     wide = wide.reindex(index=geoids[::-1], columns=EDUCATION)
     fig, ax = plt.subplots(figsize=(figures.WIDTH, 0.3 * len(geoids) + 1.3))
     left = np.zeros(len(wide))
-    colors = ["#b5495b", "#e07b39", "#c9a227", "#6a9f58", "#1b5e83"]
+    colors = figures.ordered_colors(len(EDUCATION))[::-1]  # dark: least schooling
     labels = [ctx.areas[g] for g in wide.index]
     for key, color in zip(EDUCATION, colors, strict=True):
         vals = wide[key].to_numpy(dtype=float)
@@ -554,7 +554,7 @@ def education_figure(ctx: Context) -> plt.Figure:
         for y, (x0, w) in enumerate(zip(left, vals, strict=True)):
             if np.isfinite(w) and w >= 6:
                 ax.text(x0 + w / 2, y, f"{w:.0f}", ha="center", va="center", fontsize=6.5,
-                        color="white")
+                        color=figures.text_color_on(color))
         left = left + np.nan_to_num(vals)
     for tick in ax.get_yticklabels():
         if tick.get_text().endswith("(region)"):
@@ -1080,7 +1080,16 @@ def tract_map_figure(ctx: Context) -> plt.Figure:
     ax.set_title(f"Manufacturing jobs by census tract (place of work), {ctx.lodes_year}",
                  loc="left")
     fig.tight_layout()
-    return fig
+    counts = region_tracts["class"].value_counts()
+    by_class = "; ".join(f"{lab}: {int(counts.get(lab, 0)):,} tracts" for lab in BIN_LABELS)
+    top = region_tracts.sort_values("jobs", ascending=False).head(3)
+    names = ctx.region.county_names
+    most = "; ".join(f"tract {r['GEOID']} ({names.get(str(r['GEOID'])[:5], '')}) "
+                     f"{r['jobs']:,.0f} jobs" for _, r in top.iterrows())
+    return figures.set_alt(fig, f"Map of the region's {len(region_tracts):,} census tracts "
+                           f"shaded by manufacturing jobs at workplaces there, {ctx.lodes_year}, "
+                           f"darker for more, with county outlines and names. {by_class}. "
+                           f"Most jobs: {most}.")
 
 
 # --- caveats and findings ---------------------------------------------------------------------
