@@ -210,12 +210,13 @@ def chromium() -> str:
 
 def axe_violations(path: Path) -> dict[str, list[str]]:
     """axe-core's violations of the HTML file: rule id -> a line per element (its selector and
-    what to fix)."""
+    what to fix). Skips, saying what is missing, before importing the optional packages."""
+    binary = chromium()
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=binary, args=["--no-sandbox"])
         try:
             page = browser.new_page()
             page.goto(path.resolve().as_uri())
