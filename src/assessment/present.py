@@ -50,6 +50,10 @@ def omitted(item: Omitted, caption: str) -> None:
                                      "text": item.reason}})
 
 
+def _blank(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _fmt(value: object, fmt: str | None) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
@@ -77,13 +81,20 @@ WIDE_COLUMNS = 11
 def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
     formats = dict(formats or {})
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
+    def is_number(value) -> bool:
+        return (isinstance(value, int | float | np.number)
+                and not isinstance(value, bool | np.bool_) and not pd.isna(value))
+
+    # a column of numbers keeps its withheld marks ("*", "(D)", a dash) aligned with them
+    numbers = {c: any(is_number(v) for v in df[c].tolist()) for c in df.columns}
     body = []
     for row in df.itertuples(index=False):
         cells = []
         for col, value in zip(df.columns, row, strict=True):
-            numeric = (isinstance(value, int | float | np.number)
-                       and not isinstance(value, bool | np.bool_))
-            cls = ' class="num"' if numeric else ""
+            mark = (numbers[col] and not is_number(value) and not isinstance(value, bool | np.bool_)
+                    and (_blank(value) or (isinstance(value, str) and len(value) <= 9
+                                             and not any(ch.isdigit() for ch in value))))
+            cls = ' class="num"' if is_number(value) or mark else ""
             cells.append(f"<td{cls}>{_fmt(value, formats.get(col))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     wide = ' class="wide"' if len(df.columns) >= WIDE_COLUMNS else ""
