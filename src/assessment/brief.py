@@ -144,14 +144,12 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -> str:
-    sample = mode is Mode.SAMPLE
-    css = (paths.TEMPLATES_DIR / "brief.css").read_text(encoding="utf-8")
-    from assessment.report import SAMPLE_MARK, TITLE
+    from assessment.report import SAMPLE_MARK, SAMPLE_MARKS, TITLE, stylesheet
 
+    sample = mode is Mode.SAMPLE
+    css = stylesheet("brief.css")
     rp = paths.report_paths(mode, region)
-    marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
-             '<div class="sample-watermark" aria-hidden="true"></div>'
-             if sample else "")
+    marks = SAMPLE_MARKS if sample else ""
     found = find_lead(chapters)
     lead = found[1] if found else None
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

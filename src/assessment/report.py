@@ -332,16 +332,27 @@ def files_by_dataset(rows: list[dict]) -> pd.DataFrame:
                 "last_retrieved", "origin"]]
 
 
+# On every page of a sample build: the mark in the margin (text) and the watermark across the
+# page (decoration, its words drawn by report_templates/sample.css).
+SAMPLE_MARKS = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
+                '<div class="sample-watermark" aria-hidden="true"></div>')
+
+
+def stylesheet(name: str) -> str:
+    """A stylesheet of ``report_templates``, after the sample marks' rules it shares with the
+    other documents (``sample.css``), so that it can move the marks to fit its margins."""
+    return "\n".join((paths.TEMPLATES_DIR / f).read_text(encoding="utf-8")
+                     for f in ("sample.css", name))
+
+
 def assemble(chapters: list[Chapter], mode: Mode, region: Region) -> str:
-    css = (paths.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    css = stylesheet("report.css")
     sample = mode is Mode.SAMPLE
     county_names = ", ".join(c.name for c in region.counties)
     head = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{html.escape(TITLE)}: {html.escape(region.name)}</title>"
             f"<style>{css}</style></head><body>")
-    marks = (f'<div class="sample-mark">{SAMPLE_MARK}</div>'
-             '<div class="sample-watermark" aria-hidden="true"></div>'
-             if sample else "")
+    marks = SAMPLE_MARKS if sample else ""
     title = (f'<section class="title-page"><h1>{html.escape(TITLE)}</h1>'
              f'<div class="subtitle">{html.escape(SUBTITLE)}<br/>'
              f"{html.escape(region.name)} manufacturing</div>"
