@@ -235,7 +235,7 @@ def test_no_page_ends_with_a_heading_or_runs_past_the_margin(sample_root):
     out = sample_root / "reports" / SLUG
     executed = sorted((sample_root / "reports/executed" / SLUG / "sample").glob("[0-9]*.ipynb"))
     chapters = [report.read_chapter(p, i, region) for i, p in enumerate(executed, 1)]
-    brief_page = brief.brief_html(chapters, executed, paths.Mode.SAMPLE, region, "today")
+    brief_page = brief.brief_html(chapters, paths.Mode.SAMPLE, region, "today")
     for file, page, sheet in (
             ("needs-assessment-sample.pdf", (out / "needs-assessment-sample.html").read_text(),
              "report.css"),

@@ -381,7 +381,7 @@ def test_report_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
 
 def test_brief_pdf_is_tagged_with_language_and_title(small, tmp_path, region):
     _, chapters = small
-    page = brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026")
+    page = brief.brief_html(chapters, Mode.SAMPLE, region, "January 1, 2026")
     out = pdf.write_pdf(page, tmp_path / "brief.pdf", base_url=paths.ROOT)
     types = _check_tagged(out, f"Council brief: {region.name} manufacturing needs")
     assert {"/H1", "/H2"} <= types
@@ -568,7 +568,7 @@ def test_small_report_and_brief_pass_axe(small, tmp_path, region):
     page, chapters = small
     (tmp_path / "report.html").write_text(page, encoding="utf-8")
     (tmp_path / "brief.html").write_text(
-        brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026"),
+        brief.brief_html(chapters, Mode.SAMPLE, region, "January 1, 2026"),
         encoding="utf-8")
     assert axe_violations(tmp_path / "report.html") == {}
     assert axe_violations(tmp_path / "brief.html") == {}
@@ -576,7 +576,7 @@ def test_small_report_and_brief_pass_axe(small, tmp_path, region):
 
 def test_small_brief_passes_the_html_check(small, region):
     _, chapters = small
-    page = brief.brief_html(chapters, [], Mode.SAMPLE, region, "January 1, 2026")
+    page = brief.brief_html(chapters, Mode.SAMPLE, region, "January 1, 2026")
     assert html_problems(page) == []
 
 

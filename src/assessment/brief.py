@@ -13,8 +13,6 @@ sample brief carries the sample mark on every page.
 from __future__ import annotations
 
 import html
-import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -103,28 +101,15 @@ def summary_lead(chapters) -> str:
 # --- the council brief ------------------------------------------------------------------------
 
 
-def chapter_figures(executed: list[Path], wanted=BRIEF_FIGURES, most: int = MAX_FIGURES
+def chapter_figures(chapters, wanted=BRIEF_FIGURES, most: int = MAX_FIGURES
                     ) -> list[tuple[int, str, str, str]]:
     """(chapter, caption, ``<img>`` tag, source) of the wanted figures the chapters drew."""
-    stems = {p.stem: i for i, p in enumerate(executed, 1)}
     found = {}
-    for path in executed:
-        if not path.exists():
-            continue
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb.get("cells", []):
-            for out in cell.get("outputs", []):
-                meta = out.get("metadata", {}).get("assessment", {})
-                if meta.get("kind") != "figure":
-                    continue
-                key = (path.stem, meta.get("caption"))
-                if key in wanted and key not in found:
-                    text = out.get("data", {}).get("text/html", "")
-                    text = "".join(text) if isinstance(text, list) else text
-                    img = re.search(r"<img[^>]*>", text)
-                    if img:
-                        found[key] = (stems[path.stem], meta["caption"], img.group(0),
-                                      meta.get("source", ""))
+    for i, ch in enumerate(chapters, 1):
+        for f in ch.figures:
+            key = (ch.notebook, f["caption"])
+            if key in wanted and key not in found:
+                found[key] = (i, f["caption"], f["img"], f["source"])
     return [found[k] for k in wanted if k in found][:most]
 
 
@@ -143,7 +128,7 @@ def _table(frame: pd.DataFrame) -> str:
     return table_html(frame, formats)
 
 
-def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -> str:
+def brief_html(chapters, mode: Mode, region, built: str) -> str:
     from assessment.report import SAMPLE_MARK, SAMPLE_MARKS, TITLE, stylesheet
 
     sample = mode is Mode.SAMPLE
@@ -169,7 +154,7 @@ def brief_html(chapters, executed: list[Path], mode: Mode, region, built: str) -
                      f"{lead['needs_strong']} of them on strong evidence. The strongest of each "
                      "kind:</p>" + _need_items(lead))
     parts.append("</section>")
-    figs = chapter_figures(executed)
+    figs = chapter_figures(chapters)
     gap_fig = [f for f in figs if f[1] == BRIEF_FIGURES[0][1]]
     figs = [f for f in figs if f not in gap_fig]
     g = gap_table(chapters)
@@ -218,9 +203,9 @@ def _recs_where(mode: Mode, region) -> str:
     return str(p.relative_to(paths.ROOT)) if p.is_relative_to(paths.ROOT) else str(p)
 
 
-def write_brief(chapters, executed: list[Path], mode: Mode, region, built: str) -> Path:
+def write_brief(chapters, mode: Mode, region, built: str) -> Path:
     from assessment import pdf
 
     rp = paths.report_paths(mode, region)
-    page = brief_html(chapters, executed, mode, region, built)
+    page = brief_html(chapters, mode, region, built)
     return pdf.write_pdf(page, rp.brief, base_url=paths.ROOT)

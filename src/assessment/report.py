@@ -50,6 +50,8 @@ class Chapter:
     # in the order of ``tables``: the workbook reads its sheets from it
     table_meta: list[dict] = field(default_factory=list)
     lead: dict | None = None  # top needs and recommendations (present.lead, chapter 5)
+    # each figure's caption, source and its ``<img>`` tag, in order (the brief reuses some)
+    figures: list[dict] = field(default_factory=list)
 
 
 def _skip(cell) -> bool:
@@ -101,6 +103,11 @@ def _output_html(output, chapter: Chapter) -> str:
         frame = pd.read_json(io.StringIO(_as_text(meta["data"])), orient="split", dtype=False)
         chapter.tables.append((meta.get("key") or meta.get("caption", "table"), frame))
         chapter.table_meta.append(meta)
+    if kind == "figure":
+        img = re.search(r"<img[^>]*>", _as_text(data.get("text/html", "")))
+        if img:
+            chapter.figures.append({"caption": meta.get("caption"),
+                                    "source": meta.get("source", ""), "img": img.group(0)})
     if "text/html" in data:
         return _as_text(data["text/html"])  # tables, figures, caveats, one-sentence notes
     if "text/markdown" in data:
@@ -424,7 +431,7 @@ def build(mode: Mode | str, region: Region) -> list[Path]:
                           title=f"{TITLE}: {region.name}, tables of the report")
     (rp.executed_dir / "tables.json").write_text(json.dumps(
         {ch.notebook: [k for k, _ in ch.tables] for ch in chapters}, indent=2))
-    council = brief.write_brief(chapters, executed, mode, region, _build_date())
+    council = brief.write_brief(chapters, mode, region, _build_date())
     return [rp.html, rp.pdf, xlsx, council]
 
 
