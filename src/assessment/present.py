@@ -55,7 +55,7 @@ def _blank(value: object) -> bool:
 
 
 def _fmt(value: object, fmt: str | None) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if _blank(value):
         return "—"
     if fmt is not None:
         try:
